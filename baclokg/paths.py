@@ -1,0 +1,44 @@
+"""The one module that knows where BacloKG's data folders are.
+
+From a checkout the folders are the repository's top-level ``ontology/``, ``graph/`` and
+``queries/``; an installed wheel carries the same folders under ``baclokg/_data/``.
+
+>>> (ontology_dir() / "baclokg.ttl").is_file()
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["data_root", "graph_dir", "ontology_dir", "queries_dir", "shapes_file"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_root() -> Path:
+    """The folder that holds ``ontology/``, ``graph/`` and ``queries/``."""
+    for candidate in (_PACKAGE / "_data", _PACKAGE.parent):
+        if (candidate / "ontology").is_dir() and (candidate / "graph").is_dir():
+            return candidate
+    raise FileNotFoundError(f"BacloKG data folders not found next to {_PACKAGE}")
+
+
+def ontology_dir() -> Path:
+    """The ontology and its SHACL shapes."""
+    return data_root() / "ontology"
+
+
+def graph_dir() -> Path:
+    """The knowledge graph: one Turtle file per named graph, and the SSSOM mapping table."""
+    return data_root() / "graph"
+
+
+def queries_dir() -> Path:
+    """The named SPARQL queries (``cq-*.rq``, ``qc-*.rq``, ``api-*.rq``)."""
+    return data_root() / "queries"
+
+
+def shapes_file() -> Path:
+    """The SHACL shapes that ``baclokg validate`` checks the graph against."""
+    return ontology_dir() / "baclokg.shacl.ttl"

@@ -1,0 +1,180 @@
+"""The one loader of named queries: ``queries/*.rq`` with a machine-readable header.
+
+A query file starts with ``#+`` lines that hold YAML (the convention of grlc decorators)::
+
+    #+ id: cq-05-adverse-effects
+    #+ title: Adverse effects
+    #+ question: What are its common adverse effects, with frequency where known?
+    #+ params:
+    #+   drug: {type: iri, default: "CHEBI:2972", description: the drug or product}
+    #+ expected:
+    #+   - {effect: "HP:0002315", effectLabel: headache, ...}
+
+``id`` equals the file name; ``kind`` is derived from it (``cq-`` competency question,
+``qc-`` quality check that must return no rows, ``api-`` a query the Python API is built on).
+Parameters are bound as RDF terms by substitution, never pasted into the query text.
+
+>>> q = get("cq-01-ingredient-and-brands")
+>>> q.kind, sorted(q.params)
+('competency', ['drug'])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from rdflib import Literal as RdfLiteral
+from rdflib import URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from .errors import NotFoundError, ParameterError
+from .paths import queries_dir
+from .prefixes import expand, is_curie
+
+__all__ = ["NamedQuery", "Parameter", "all_queries", "get", "parse_iri"]
+
+Kind = Literal["competency", "check", "api"]
+_KINDS: dict[str, Kind] = {"cq": "competency", "qc": "check", "api": "api"}
+ParamType = Literal["iri", "string", "integer", "decimal", "boolean"]
+_DATATYPES = {"integer": XSD.integer, "decimal": XSD.decimal, "boolean": XSD.boolean}
+# Characters that may not appear in an IRI reference (RFC 3987 / SPARQL IRIREF).
+_BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def parse_iri(value: str) -> URIRef:
+    """An IRI from ``<iri>``, an absolute IRI or a known CURIE; ``ParameterError`` otherwise.
+
+    >>> parse_iri("HP:0002315")
+    rdflib.term.URIRef('http://purl.obolibrary.org/obo/HP_0002315')
+    >>> parse_iri("<http://example.org/a b>")
+    Traceback (most recent call last):
+    ...
+    baclokg.errors.ParameterError: not a valid IRI: '<http://example.org/a b>'
+    """
+    raw = value.strip()
+    inner = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
+    if is_curie(inner):
+        inner = expand(inner)
+    if not _ABSOLUTE.match(inner) or _BAD_IRI.search(inner):
+        raise ParameterError(f"not a valid IRI: {value!r}")
+    return URIRef(inner)
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A parameter of a named query: a variable bound before evaluation."""
+
+    name: str
+    type: ParamType
+    default: str | None
+    description: str
+
+    def term(self, value: object) -> Node:
+        """The RDF term for a value given in Python or as text on the command line."""
+        if isinstance(value, URIRef | RdfLiteral):
+            return value
+        if self.type == "iri":
+            return parse_iri(str(value))
+        if self.type == "string":
+            return RdfLiteral(str(value))
+        literal = RdfLiteral(str(value).lower() if self.type == "boolean" else str(value), datatype=_DATATYPES[self.type])
+        if literal.value is None or (self.type == "integer" and isinstance(literal.value, bool)):
+            raise ParameterError(f"parameter {self.name!r} needs a {self.type}, got {value!r}")
+        return literal
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    """A named query: its SPARQL text and header."""
+
+    id: str
+    title: str
+    question: str
+    sparql: str
+    path: Path
+    params: Mapping[str, Parameter] = field(default_factory=dict)
+    #: the expected rows for the default parameters (values as CURIEs or lexical forms), if given
+    expected: tuple[Mapping[str, str | None], ...] | None = None
+
+    @property
+    def kind(self) -> Kind:
+        """``competency``, ``check`` or ``api``, from the file name."""
+        return _KINDS[self.id.split("-", 1)[0]]
+
+    def bindings(self, values: Mapping[str, object] | None = None) -> dict[str, Node]:
+        """The initial bindings for the given values, defaults filling the rest."""
+        values = dict(values or {})
+        unknown = sorted(set(values) - set(self.params))
+        if unknown:
+            known = ", ".join(sorted(self.params)) or "none"
+            raise ParameterError(f"query {self.id} has no parameter {', '.join(unknown)} (parameters: {known})")
+        bound: dict[str, Node] = {}
+        for name, param in self.params.items():
+            value = values.get(name, param.default)
+            if value is None:
+                raise ParameterError(f"query {self.id} needs a value for parameter {name!r}")
+            bound[name] = param.term(value)
+        return bound
+
+
+def _parse(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
+    try:
+        meta: dict[str, Any] = yaml.safe_load(header) or {}
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path}: header is not valid YAML: {error}") from None
+    if meta.get("id") != path.stem:
+        raise ValueError(f"{path}: header id {meta.get('id')!r} differs from the file name")
+    if path.stem.split("-", 1)[0] not in _KINDS:
+        raise ValueError(f"{path}: name must start with cq-, qc- or api-")
+    params = {
+        name: Parameter(name, spec.get("type", "iri"), spec.get("default"), spec.get("description", ""))
+        for name, spec in (meta.get("params") or {}).items()
+    }
+    expected = meta.get("expected")
+    if expected is None and path.stem.startswith("qc-"):
+        expected = []
+    rows = None
+    if expected is not None:
+        rows = tuple({k: (None if v is None else str(v)) for k, v in row.items()} for row in expected)
+    return NamedQuery(
+        id=meta["id"],
+        title=str(meta.get("title", "")),
+        question=str(meta.get("question", "")),
+        sparql=text,
+        path=path,
+        params=params,
+        expected=rows,
+    )
+
+
+@cache
+def _load(folder: Path) -> dict[str, NamedQuery]:
+    return {path.stem: _parse(path) for path in sorted(folder.glob("*.rq"))}
+
+
+def all_queries(folder: Path | None = None) -> list[NamedQuery]:
+    """Every named query, in file-name order."""
+    return list(_load(folder or queries_dir()).values())
+
+
+def get(name: str, folder: Path | None = None) -> NamedQuery:
+    """A named query by id; ``NotFoundError`` suggests the closest ids."""
+    queries = _load(folder or queries_dir())
+    if name in queries:
+        return queries[name]
+    matches = [q for q in queries if q.startswith(name + "-") or q == name]
+    if len(matches) == 1:
+        return queries[matches[0]]
+    import difflib
+
+    raise NotFoundError("named query", name, matches or difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4))

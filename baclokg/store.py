@@ -1,0 +1,146 @@
+"""Building the rdflib dataset behind a knowledge graph: engines, named graphs, safe file loading.
+
+Every file, bundled or the user's, is parsed with pyoxigraph into memory first, so a syntax
+error is reported with its file, line and column and nothing of a broken file is loaded.
+No parser is allowed to fetch anything: pyoxigraph refuses remote JSON-LD contexts.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal as Lit
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import Dataset, URIRef
+
+from .errors import DataError
+from .formats import by_suffix
+from .paths import graph_dir, ontology_dir
+from .prefixes import PREFIXES, expand
+from .terms import to_rdflib
+
+__all__ = ["ENGINES", "Engine", "NamedGraph", "bundled_graphs", "new_dataset", "parse_file", "read_sssom"]
+
+Engine = Lit["oxigraph", "rdflib"]
+ENGINES: tuple[Engine, ...] = ("oxigraph", "rdflib")
+
+GRAPH_NS = PREFIXES["bkgg"]
+SSSOM_SUFFIX = ".sssom.tsv"
+
+
+@dataclass(frozen=True, slots=True)
+class NamedGraph:
+    """A bundled named graph and the file it is kept in."""
+
+    name: str
+    iri: str
+    path: Path
+
+
+def bundled_graphs() -> list[NamedGraph]:
+    """The bundled named graphs: the ontology, then every file of ``graph/`` in name order."""
+    graphs = [NamedGraph("ontology", GRAPH_NS + "ontology", ontology_dir() / "baclokg.ttl")]
+    for path in sorted(graph_dir().iterdir()):
+        if path.name.endswith(SSSOM_SUFFIX):
+            name = path.name.removesuffix(SSSOM_SUFFIX)
+        elif path.suffix == ".ttl":
+            name = path.stem
+        else:
+            continue
+        graphs.append(NamedGraph(name, GRAPH_NS + name, path))
+    return graphs
+
+
+def new_dataset(engine: Engine = "oxigraph") -> Dataset:
+    """An empty dataset whose default graph is the union of its named graphs."""
+    if engine == "oxigraph":
+        dataset = Dataset(store=OxigraphStore(), default_union=True)
+    elif engine == "rdflib":
+        dataset = Dataset(default_union=True)
+    else:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True, replace=True)
+    return dataset
+
+
+def parse_file(path: Path, graph_iri: str) -> list[ox.Quad]:
+    """Parse an RDF file completely; triples outside a named graph go to ``graph_iri``.
+
+    Raises :class:`DataError` with the file, line and column of the first error.
+    """
+    path = Path(path)
+    if path.name.endswith(SSSOM_SUFFIX):
+        return read_sssom(path, graph_iri)
+    fmt = by_suffix(path.suffix)
+    if fmt is None:
+        raise DataError(str(path), "unknown file type; use .ttl, .nt, .nq, .trig, .jsonld or .rdf")
+    if not path.is_file():
+        raise DataError(str(path), "no such file")
+    target = ox.NamedNode(graph_iri)
+    try:
+        quads = [
+            q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, target)
+            for q in ox.parse(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())  # type: ignore[arg-type]
+        ]
+    except SyntaxError as error:
+        message = str(error).split(" (line ")[0]
+        raise DataError(str(path), message, getattr(error, "lineno", None), getattr(error, "offset", None)) from None
+    except (OSError, ValueError) as error:
+        raise DataError(str(path), str(error)) from None
+    return quads
+
+
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SSSOM_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification")
+
+
+def read_sssom(path: Path, graph_iri: str) -> list[ox.Quad]:
+    """The mapping triples of an SSSOM TSV file (metadata lines start with ``#``)."""
+    target = ox.NamedNode(graph_iri)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    offset = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    rows = list(csv.DictReader(lines[offset:], delimiter="\t"))
+    header = rows[0].keys() if rows else ()
+    missing = [c for c in SSSOM_COLUMNS if c not in header]
+    if missing:
+        raise DataError(str(path), f"SSSOM columns missing: {', '.join(missing)}", offset + 1)
+    quads = []
+    for number, row in enumerate(rows, start=offset + 2):
+        try:
+            subject, predicate, obj = (ox.NamedNode(expand(row[c])) for c in ("subject_id", "predicate_id", "object_id"))
+        except ValueError as error:
+            raise DataError(str(path), str(error), number) from None
+        quads.append(ox.Quad(subject, predicate, obj, target))
+        if row.get("object_label"):
+            quads.append(ox.Quad(obj, _LABEL, ox.Literal(row["object_label"]), target))
+    return quads
+
+
+def add_quads(dataset: Dataset, quads: Sequence[ox.Quad]) -> None:
+    """Add parsed quads to a dataset of either engine."""
+    store = dataset.store
+    if isinstance(store, OxigraphStore):
+        store._inner.extend(quads)
+        return
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        by_graph.setdefault(str(quad.graph_name.value), []).append(quad)  # type: ignore[union-attr]
+    for iri, group in by_graph.items():
+        graph = dataset.graph(URIRef(iri))
+        graph.addN(
+            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)  # type: ignore[misc]
+            for q in group
+        )
+
+
+def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]]) -> None:
+    """Parse every file first, then add them all: a broken file leaves the dataset unchanged."""
+    parsed = [parse_file(path, iri) for path, iri in files]
+    for quads in parsed:
+        add_quads(dataset, quads)
+

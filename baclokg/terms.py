@@ -1,0 +1,57 @@
+"""Conversions between pyoxigraph and rdflib terms, and readable forms of terms.
+
+>>> from rdflib import URIRef, Literal
+>>> to_rdflib(to_oxigraph(URIRef("http://purl.obolibrary.org/obo/CHEBI_2972")))
+rdflib.term.URIRef('http://purl.obolibrary.org/obo/CHEBI_2972')
+>>> text(Literal("5.5", datatype="http://www.w3.org/2001/XMLSchema#decimal"))
+'5.5'
+>>> text(URIRef("http://purl.obolibrary.org/obo/HP_0002315"))
+'HP:0002315'
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .prefixes import compact
+
+__all__ = ["text", "to_oxigraph", "to_rdflib"]
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple) -> Node:
+    """The rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"no rdflib term for {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term for an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"no pyoxigraph term for {term!r}")
+
+
+def text(term: Node | None) -> str | None:
+    """A readable, stable string for a term: a CURIE for a known IRI, the lexical form of a literal."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return compact(str(term))
+    return str(term)
