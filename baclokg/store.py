@@ -56,11 +56,16 @@ def bundled_graphs() -> list[NamedGraph]:
 
 
 def new_dataset(engine: Engine = "oxigraph") -> Dataset:
-    """An empty dataset whose default graph is the union of its named graphs."""
+    """An empty dataset; :func:`add_quads` keeps its default graph the union of its named graphs.
+
+    The union is materialised rather than computed at query time because Oxigraph merges the
+    graphs of a union default graph as a bag: a triple kept in two named graphs would match twice,
+    where SPARQL's RDF merge matches it once.
+    """
     if engine == "oxigraph":
-        dataset = Dataset(store=OxigraphStore(), default_union=True)
+        dataset = Dataset(store=OxigraphStore())
     elif engine == "rdflib":
-        dataset = Dataset(default_union=True)
+        dataset = Dataset()
     else:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     for prefix, namespace in PREFIXES.items():
@@ -125,17 +130,18 @@ def add_quads(dataset: Dataset, quads: Sequence[ox.Quad]) -> None:
     """Add parsed quads to a dataset of either engine."""
     store = dataset.store
     if isinstance(store, OxigraphStore):
+        default = ox.DefaultGraph()
         store._inner.extend(quads)
+        store._inner.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
         return
     by_graph: dict[str, list[ox.Quad]] = {}
     for quad in quads:
         by_graph.setdefault(str(quad.graph_name.value), []).append(quad)  # type: ignore[union-attr]
     for iri, group in by_graph.items():
         graph = dataset.graph(URIRef(iri))
-        graph.addN(
-            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)  # type: ignore[misc]
-            for q in group
-        )
+        triples = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in group]
+        graph.addN((s, p, o, graph) for s, p, o in triples)  # type: ignore[misc]
+        dataset.default_context.addN((s, p, o, dataset.default_context) for s, p, o in triples)  # type: ignore[misc]
 
 
 def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]]) -> None:

@@ -3,8 +3,10 @@
 >>> from rdflib import URIRef, Literal
 >>> to_rdflib(to_oxigraph(URIRef("http://purl.obolibrary.org/obo/CHEBI_2972")))
 rdflib.term.URIRef('http://purl.obolibrary.org/obo/CHEBI_2972')
->>> text(Literal("5.5", datatype="http://www.w3.org/2001/XMLSchema#decimal"))
+>>> text(Literal("5.50", datatype="http://www.w3.org/2001/XMLSchema#decimal"))
 '5.5'
+>>> text(Literal("80.0", datatype="http://www.w3.org/2001/XMLSchema#decimal"))
+'80'
 >>> text(URIRef("http://purl.obolibrary.org/obo/HP_0002315"))
 'HP:0002315'
 """
@@ -12,7 +14,9 @@ rdflib.term.URIRef('http://purl.obolibrary.org/obo/CHEBI_2972')
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from decimal import Decimal
+
+from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .prefixes import compact
@@ -54,4 +58,10 @@ def text(term: Node | None) -> str | None:
         return None
     if isinstance(term, URIRef):
         return compact(str(term))
+    if isinstance(term, Literal) and term.datatype in _NUMERIC:
+        number = Decimal(str(term))
+        return str(number.quantize(Decimal(1))) if number == number.to_integral_value() else str(number.normalize())
     return str(term)
+
+
+_NUMERIC = {XSD.decimal, XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger, XSD.double, XSD.float, XSD.int}

@@ -1,0 +1,143 @@
+"""The knowledge graph object: the bundled named graphs, queries over their union, typed answers."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+
+from rdflib import Dataset, URIRef
+from rdflib.query import Result
+from rdflib.term import Node
+
+from . import queries as named_queries
+from .errors import NotFoundError, QueryError
+from .models import Drug, InteractionCheck
+from .prefixes import PREFIXES
+from .store import Engine, bundled_graphs, load_files, new_dataset
+
+__all__ = ["KnowledgeGraph", "load"]
+
+Row = dict[str, Node | None]
+
+
+class KnowledgeGraph:
+    """BacloKG's knowledge, read-only: ask it with named queries, SPARQL, or typed objects.
+
+    >>> kg = load()
+    >>> kg.drug("Baclotop").label
+    'Baclotop'
+    >>> [r["ingredientLabel"].value for r in kg.rows("cq-01-ingredient-and-brands")][:1]
+    ['baclofen']
+    """
+
+    def __init__(self, dataset: Dataset, *, engine: Engine) -> None:
+        self._dataset = dataset
+        self.engine: Engine = engine
+        self._names: dict[str, list[URIRef]] | None = None
+
+    @property
+    def graph(self) -> Dataset:
+        """The rdflib dataset itself (default graph: the union of the named graphs)."""
+        return self._dataset
+
+    def named_graphs(self) -> list[URIRef]:
+        """The IRIs of the named graphs, bundled and extra, in name order."""
+        return sorted(URIRef(str(g.identifier)) for g in self._dataset.graphs() if isinstance(g.identifier, URIRef)
+                      and str(g.identifier) != "urn:x-rdflib:default")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._dataset.quads((None, None, None, None)))
+
+    # -- queries ----------------------------------------------------------------------
+
+    def sparql(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+        """Run any SPARQL query over the union of the named graphs; ``bindings`` are substituted."""
+        try:
+            return self._dataset.query(text, initNs=PREFIXES, initBindings=dict(bindings or {}))
+        except SyntaxError as error:
+            raise QueryError(f"invalid SPARQL: {error}") from None
+        except Exception as error:
+            if type(error).__name__ in ("ParseException", "ParseSyntaxException"):
+                raise QueryError(f"invalid SPARQL: {error}") from None
+            raise
+
+    def query(self, name: str, **params: object) -> Result:
+        """Run a named query; parameters are bound as RDF terms, names of drugs are resolved to IRIs."""
+        query = named_queries.get(name)
+        values = {key: self._resolve_param(query, key, value) for key, value in params.items()}
+        return self.sparql(query.sparql, query.bindings(values))
+
+    def rows(self, name: str, **params: object) -> list[Row]:
+        """The rows of a named query as dictionaries of variable name to term (or None)."""
+        result = self.query(name, **params)
+        return [{str(var): row[i] for i, var in enumerate(result.vars or [])} for row in result]  # type: ignore[index,arg-type]
+
+    def _resolve_param(self, query: named_queries.NamedQuery, key: str, value: object) -> object:
+        param = query.params.get(key)
+        if param is None or param.type != "iri" or not isinstance(value, str):
+            return value
+        try:
+            return named_queries.parse_iri(value)
+        except ValueError:
+            return self.resolve(value)
+
+    # -- names ------------------------------------------------------------------------
+
+    def _name_index(self) -> dict[str, list[URIRef]]:
+        if self._names is None:
+            index: dict[str, list[URIRef]] = {}
+            for row in self.rows("api-names"):
+                entity = row["entity"]
+                if isinstance(entity, URIRef) and row["name"] is not None:
+                    index.setdefault(str(row["name"]).casefold(), []).append(entity)
+            self._names = index
+        return self._names
+
+    def resolve(self, name: str) -> URIRef:
+        """The IRI of an entity given its name, a CURIE or an IRI; ``NotFoundError`` with suggestions."""
+        try:
+            iri = named_queries.parse_iri(name)
+        except ValueError:
+            iri = None
+        if iri is not None and self._dataset.query("ASK { ?s ?p ?o }", initBindings={"s": iri}).askAnswer:
+            return iri
+        matches = self._name_index().get(name.strip().casefold(), [])
+        if matches:
+            return sorted(matches)[0]
+        names = sorted(self._name_index())
+        raise NotFoundError("entity", name, difflib.get_close_matches(name.casefold(), names, n=3, cutoff=0.5))
+
+    # -- typed answers -----------------------------------------------------------------
+
+    def drug(self, name: str) -> Drug:
+        """Everything the graph says about a drug or product, each item with its sources."""
+        from .drug import build_drug
+
+        return build_drug(self, self.resolve(name), name)
+
+    def interactions_with(self, drugs: Iterable[str]) -> list[InteractionCheck]:
+        """For each co-medication: whether it interacts, through which claim and source."""
+        from .drug import check_interactions
+
+        return check_interactions(self, list(drugs))
+
+
+def load(
+    extra: Sequence[str | Path] = (),
+    *,
+    engine: Engine = "oxigraph",
+) -> KnowledgeGraph:
+    """Load the bundled knowledge graph, plus the user's own RDF files, into a new store.
+
+    Extra files keep their triples in a named graph named after the file's ``file:`` IRI.
+    A file that cannot be parsed raises :class:`~baclokg.errors.DataError` and nothing is loaded.
+    """
+    dataset = new_dataset(engine)
+    files: list[tuple[Path, str]] = [(g.path, g.iri) for g in bundled_graphs()]
+    files += [(Path(p), Path(p).resolve().as_uri()) for p in extra]
+    load_files(dataset, files)
+    return KnowledgeGraph(dataset, engine=engine)
+
+

@@ -1,0 +1,240 @@
+"""Typed, read-only answers of the Python API. Every clinical item carries the sources that state it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+__all__ = [
+    "AdverseEffect",
+    "Citation",
+    "Discrepancy",
+    "DoseRegimen",
+    "DoseStep",
+    "Drug",
+    "Identifier",
+    "Indication",
+    "Interaction",
+    "InteractionCheck",
+    "Mechanism",
+    "Onset",
+    "Precaution",
+    "PregnancyCategory",
+    "Role",
+    "Term",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """An entity named by its IRI, its CURIE (where a prefix is known) and its label."""
+
+    iri: str
+    curie: str
+    label: str
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.curie})"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a claim comes from: the statement's IRI, the source section and document key."""
+
+    statement: str
+    section: str
+    label: str
+    source_key: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A class or role of the drug."""
+
+    role: Term
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mechanism:
+    """A target, the action on it and its downstream effects."""
+
+    target: Term
+    action: Term
+    effects: tuple[Term, ...]
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Indication:
+    """A condition the drug is used for, in a disease context, labelled or off-label."""
+
+    condition: Term
+    context: Term | None
+    status: Term
+    sources: tuple[Citation, ...]
+
+    @property
+    def off_label(self) -> bool:
+        """Whether the use is off-label."""
+        return self.status.curie == "bkg:OffLabelUse"
+
+
+@dataclass(frozen=True, slots=True)
+class AdverseEffect:
+    """An adverse effect with its frequency, as one source gives it."""
+
+    effect: Term
+    frequency: Term | None
+    lower_percent: Decimal | None
+    upper_percent: Decimal | None
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """A substance, or a role standing for every substance with it, that the drug interacts with."""
+
+    interactant: Term
+    is_class: bool
+    effect: Term
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Precaution:
+    """A situation that calls for care: its risks, who bears them, and what to do."""
+
+    situation: Term
+    risks: tuple[Term, ...]
+    risk_to: Term | None
+    actions: tuple[Term, ...]
+    rationale: Term | None
+    present_in_milk: bool | None
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DoseStep:
+    """One titration step."""
+
+    number: int
+    dose: Decimal
+    unit: str
+    times_per_day: int
+    days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DoseRegimen:
+    """How the drug is dosed, as one source gives it."""
+
+    regimen: Term
+    start_low_titrate: bool | None
+    factors: tuple[str, ...]
+    steps: tuple[DoseStep, ...]
+    maximum_dose: Decimal | None
+    maximum_unit: str | None
+    maximum_period_days: int | None
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Onset:
+    """How long the drug takes to work, as one source gives it."""
+
+    first_effect: str | None
+    full_effect: str | None
+    full_effect_min: str | None
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PregnancyCategory:
+    """A pregnancy category, what it means, and whether it is still current."""
+
+    category: Term
+    meaning: str
+    replaced_by: Term | None
+    replaced_on: str | None
+    sources: tuple[Citation, ...]
+
+    @property
+    def current(self) -> bool:
+        """False once a regulation has replaced the category."""
+        return self.replaced_by is None
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A cross-reference of the drug in another database or terminology."""
+
+    scheme: str
+    id: str
+    iri: str
+    match: str
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """Where sources differ about a matter, and how."""
+
+    iri: str
+    label: str
+    kind: str
+    comment: str
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Drug:
+    """A drug ingredient or product with everything the graph says about it."""
+
+    iri: str
+    curie: str
+    label: str
+    kind: str
+    ingredients: tuple[Term, ...] = ()
+    brands: tuple[Term, ...] = ()
+    roles: tuple[Role, ...] = ()
+    mechanism: tuple[Mechanism, ...] = ()
+    indications: tuple[Indication, ...] = ()
+    adverse_effects: tuple[AdverseEffect, ...] = ()
+    interactions: tuple[Interaction, ...] = ()
+    precautions: tuple[Precaution, ...] = ()
+    dosage: tuple[DoseRegimen, ...] = ()
+    onset: tuple[Onset, ...] = ()
+    pregnancy: tuple[PregnancyCategory, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = field(default=())
+
+    @property
+    def lactation(self) -> tuple[Precaution, ...]:
+        """The precautions about breastfeeding."""
+        return tuple(p for p in self.precautions if p.present_in_milk is not None)
+
+    def precautions_for(self, situation: str) -> tuple[Precaution, ...]:
+        """The precautions whose situation has this label, CURIE or IRI."""
+        key = situation.casefold()
+        return tuple(
+            p
+            for p in self.precautions
+            if key in (p.situation.label.casefold(), p.situation.curie.casefold(), p.situation.iri.casefold())
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionCheck:
+    """Whether a co-medication interacts with the drug, and through which claims."""
+
+    drug: Term
+    comedication: Term
+    via: tuple[Interaction, ...]
+
+    @property
+    def interacts(self) -> bool:
+        """True when at least one claim links the two (directly or through a role)."""
+        return bool(self.via)
