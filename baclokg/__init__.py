@@ -1,0 +1,67 @@
+"""BacloKG: the Baclotop (baclofen) drug monograph as a cited, validated RDF knowledge graph.
+
+>>> import baclokg
+>>> kg = baclokg.load()
+>>> card = kg.drug("Baclotop")
+>>> [i.label for i in card.ingredients]
+['baclofen']
+>>> sorted({i.condition.label for i in card.indications if i.off_label})
+['Hiccup', 'alcohol withdrawal']
+>>> [c.interacts for c in kg.interactions_with(["diazepam"])]
+[True]
+"""
+
+from __future__ import annotations
+
+from .errors import BacloKGError, DataError, NotFoundError, ParameterError, QueryError
+from .kg import KnowledgeGraph, load
+from .models import (
+    AdverseEffect,
+    Citation,
+    Discrepancy,
+    DoseRegimen,
+    DoseStep,
+    Drug,
+    Identifier,
+    Indication,
+    Interaction,
+    InteractionCheck,
+    Mechanism,
+    Onset,
+    Precaution,
+    PregnancyCategory,
+    Role,
+    Term,
+)
+from .queries import NamedQuery, all_queries
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AdverseEffect",
+    "BacloKGError",
+    "Citation",
+    "DataError",
+    "Discrepancy",
+    "DoseRegimen",
+    "DoseStep",
+    "Drug",
+    "Identifier",
+    "Indication",
+    "Interaction",
+    "InteractionCheck",
+    "KnowledgeGraph",
+    "Mechanism",
+    "NamedQuery",
+    "NotFoundError",
+    "Onset",
+    "ParameterError",
+    "Precaution",
+    "PregnancyCategory",
+    "QueryError",
+    "Role",
+    "Term",
+    "__version__",
+    "all_queries",
+    "load",
+]

@@ -102,6 +102,8 @@ class Interaction:
     is_class: bool
     effect: Term
     sources: tuple[Citation, ...]
+    #: for a co-medication check: the co-medication's roles that fall under ``interactant``
+    through_roles: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ from .errors import NotFoundError, ParameterError
 from .paths import queries_dir
 from .prefixes import expand, is_curie
 
-__all__ = ["NamedQuery", "Parameter", "all_queries", "get", "parse_iri"]
+__all__ = ["NamedQuery", "Parameter", "all_queries", "from_file", "get", "parse_iri"]
 
 Kind = Literal["competency", "check", "api"]
 _KINDS: dict[str, Kind] = {"cq": "competency", "qc": "check", "api": "api"}
@@ -125,16 +125,21 @@ class NamedQuery:
         return bound
 
 
-def _parse(path: Path) -> NamedQuery:
+def from_file(path: Path) -> NamedQuery:
+    """A query from any ``.rq`` file (its header is optional, its id defaults to the file name)."""
+    return _parse(path, strict=False)
+
+
+def _parse(path: Path, *, strict: bool = True) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     header = "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
     try:
         meta: dict[str, Any] = yaml.safe_load(header) or {}
     except yaml.YAMLError as error:
         raise ValueError(f"{path}: header is not valid YAML: {error}") from None
-    if meta.get("id") != path.stem:
+    if strict and meta.get("id") != path.stem:
         raise ValueError(f"{path}: header id {meta.get('id')!r} differs from the file name")
-    if path.stem.split("-", 1)[0] not in _KINDS:
+    if strict and path.stem.split("-", 1)[0] not in _KINDS:
         raise ValueError(f"{path}: name must start with cq-, qc- or api-")
     params = {
         name: Parameter(name, spec.get("type", "iri"), spec.get("default"), spec.get("description", ""))
@@ -147,7 +152,7 @@ def _parse(path: Path) -> NamedQuery:
     if expected is not None:
         rows = tuple({k: (None if v is None else str(v)) for k, v in row.items()} for row in expected)
     return NamedQuery(
-        id=meta["id"],
+        id=str(meta.get("id", path.stem)),
         title=str(meta.get("title", "")),
         question=str(meta.get("question", "")),
         sparql=text,

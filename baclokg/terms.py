@@ -33,6 +33,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph |
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"no rdflib term for {term!r}")
 
@@ -64,4 +66,5 @@ def text(term: Node | None) -> str | None:
     return str(term)
 
 
+_XSD_STRING = str(XSD.string)
 _NUMERIC = {XSD.decimal, XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger, XSD.double, XSD.float, XSD.int}

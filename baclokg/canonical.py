@@ -1,0 +1,68 @@
+"""``baclokg fmt``: the one canonical, deterministic form of the files in ontology/ and graph/.
+
+Turtle files are re-serialised by rdflib's ``longturtle`` writer with canonical blank-node labels,
+the project's prefixes (only those used) and the leading comment block kept; the SSSOM table is
+sorted by subject, predicate and object. Same input graph, same bytes, whatever the hash seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from rdflib import Graph
+
+from .paths import graph_dir, ontology_dir
+from .prefixes import PREFIXES
+from .store import SSSOM_SUFFIX
+
+__all__ = ["canonical_sssom", "canonical_turtle", "data_files", "format_file"]
+
+
+def data_files() -> list[Path]:
+    """The files ``fmt`` keeps canonical: every Turtle file and SSSOM table in ontology/ and graph/."""
+    files = [*sorted(ontology_dir().glob("*.ttl")), *sorted(graph_dir().glob("*.ttl"))]
+    return files + sorted(graph_dir().glob("*" + SSSOM_SUFFIX))
+
+
+def _leading_comments(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            lines.append(line.rstrip())
+        elif line.strip() or lines:
+            break
+    return "\n".join(lines) + "\n\n" if lines else ""
+
+
+def canonical_turtle(text: str, *, source: str = "<input>") -> str:
+    """The canonical Turtle of a Turtle document."""
+    graph = Graph(bind_namespaces="none")
+    graph.parse(data=text, format="turtle", publicID=source)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    body = graph.serialize(format="longturtle", canon=True)
+    return _leading_comments(text) + body.strip() + "\n"
+
+
+def canonical_sssom(text: str) -> str:
+    """The canonical SSSOM TSV: metadata block as is, rows sorted, fields trimmed."""
+    lines = text.splitlines()
+    metadata = [line for line in lines if line.startswith("#")]
+    reader = csv.reader([line for line in lines if not line.startswith("#") and line.strip()], delimiter="\t")
+    header, *rows = list(reader)
+    rows = sorted([[field.strip() for field in row] for row in rows], key=lambda r: (r[0], r[2], r[3], r[1:]))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return "\n".join(metadata) + "\n" + out.getvalue()
+
+
+def format_file(path: Path) -> str:
+    """The canonical text of a data file."""
+    text = path.read_text(encoding="utf-8")
+    if path.name.endswith(SSSOM_SUFFIX):
+        return canonical_sssom(text)
+    return canonical_turtle(text, source=path.resolve().as_uri())

@@ -1,0 +1,166 @@
+"""The ``baclokg`` command: drug cards, named queries, validation and canonical formatting."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from .errors import BacloKGError
+
+__all__ = ["cli", "main"]
+
+_ENGINES = click.Choice(["oxigraph", "rdflib"])
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"baclokg: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="baclokg")
+def cli() -> None:
+    """BacloKG: the Baclotop (baclofen) monograph as a cited RDF knowledge graph."""
+
+
+@cli.command()
+@click.argument("drug")
+@click.option("--with", "comedications", multiple=True, metavar="DRUG", help="Also check interactions with DRUG.")
+@click.option("--data", "extra", multiple=True, type=click.Path(dir_okay=False), help="Extra RDF file to load.")
+@click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
+def info(drug: str, comedications: Sequence[str], extra: Sequence[str], engine: str) -> None:
+    """Print the drug card of DRUG (a name, CURIE or IRI), every item with its sources."""
+    from .kg import load
+    from .render import print_card, print_interactions
+
+    kg = load(extra, engine=engine)  # type: ignore[arg-type]
+    card = kg.drug(drug)
+    print_card(card)
+    if comedications:
+        print_interactions(kg.interactions_with(comedications))
+
+
+@cli.command(name="queries")
+def list_queries() -> None:
+    """List the named queries with their parameters."""
+    from .queries import all_queries
+
+    for query in all_queries():
+        params = " ".join(f"{p.name}={p.default}" for p in query.params.values())
+        click.echo(f"{query.id}\t{query.kind}\t{query.question}" + (f"\t[{params}]" if params else ""))
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter (repeatable).")
+@click.option("--sparql", "sparql_text", metavar="TEXT", help="Run this SPARQL text instead of a named query.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xml", "csv", "tsv"]), default=None,
+              help="Output format [default: table on a terminal, tsv in a pipe].")
+@click.option("--data", "extra", multiple=True, type=click.Path(dir_okay=False), help="Extra RDF file to load.")
+@click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
+def query(name: str | None, params: Sequence[str], sparql_text: str | None, fmt: str | None,
+          extra: Sequence[str], engine: str) -> None:
+    """Run the named query NAME (or a .rq FILE, or --sparql TEXT) and print its rows."""
+    from .formats import by_name
+    from .kg import load
+    from .queries import from_file
+    from .results import serialize_result
+
+    if (name is None) == (sparql_text is None):
+        _fail("give either a query NAME or FILE, or --sparql TEXT")
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--param needs KEY=VALUE, got {item!r}")
+        values[key.strip()] = value
+    kg = load(extra, engine=engine)  # type: ignore[arg-type]
+    if sparql_text is not None:
+        if values:
+            _fail("--param applies to named queries only")
+        result = kg.sparql(sparql_text)
+    elif name is not None and name.endswith(".rq") and Path(name).is_file():
+        named = from_file(Path(name))
+        result = kg.sparql(named.sparql, named.bindings(values))
+    else:
+        result = kg.query(name or "", **values)
+    fmt = fmt or ("table" if sys.stdout.isatty() else "tsv")
+    if result.type not in ("SELECT", "ASK"):
+        graph = result.graph
+        assert graph is not None
+        click.echo(graph.serialize(format="turtle"), nl=False)
+    elif fmt == "table":
+        from .render import print_rows
+
+        if result.type == "ASK":
+            click.echo("true" if result.askAnswer else "false")
+        else:
+            print_rows([str(v) for v in result.vars or []], list(result))  # type: ignore[arg-type]
+    else:
+        click.echo(serialize_result(result, by_name(fmt)), nl=False)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
+@click.option("--no-owl-rl", is_flag=True, help="Skip the OWL RL consistency check.")
+def validate(files: Sequence[str], engine: str, no_owl_rl: bool) -> None:
+    """Check the bundled graph plus FILES: SHACL shapes, quality-check queries, OWL RL consistency."""
+    from .kg import load
+    from .validate import validate as run
+
+    kg = load(files, engine=engine)  # type: ignore[arg-type]
+    report = run(kg, owl_rl=not no_owl_rl)
+    for finding in report.findings:
+        click.echo(str(finding))
+    summary = f"{len(report.findings)} problem(s) found by: {', '.join(report.checks)}"
+    if not report.ok:
+        _fail(summary, 1)
+    click.echo(f"ok: {len(kg)} quads; no problems found by: {', '.join(report.checks)}")
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Only report files that are not canonical; change nothing.")
+def fmt(check: bool) -> None:
+    """Rewrite ontology/ and graph/ files in their canonical form."""
+    from .canonical import data_files, format_file
+
+    changed = []
+    for path in data_files():
+        canonical = format_file(path)
+        if path.read_text(encoding="utf-8") != canonical:
+            changed.append(path)
+            if not check:
+                path.write_text(canonical, encoding="utf-8")
+    for path in changed:
+        click.echo(f"{'not canonical' if check else 'reformatted'}: {path}")
+    if check and changed:
+        _fail(f"{len(changed)} file(s) not canonical; run `baclokg fmt`", 1)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: known errors print one line and exit 2; nothing ends in a traceback."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="baclokg", standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except BacloKGError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as error:  # the last guard: a bug is reported in one line, not a traceback
+        if os.environ.get("BACLOKG_DEBUG"):
+            raise
+        _fail(f"internal error ({type(error).__name__}): {error}; set BACLOKG_DEBUG=1 for details", 3)
+
+
+if __name__ == "__main__":
+    main()

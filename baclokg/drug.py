@@ -1,0 +1,248 @@
+"""Typed answers built from the named queries: the rows of each query become one typed item per statement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
+
+from rdflib import Literal, URIRef
+
+from .errors import NotFoundError
+from .models import (
+    AdverseEffect,
+    Citation,
+    Discrepancy,
+    DoseRegimen,
+    DoseStep,
+    Drug,
+    Identifier,
+    Indication,
+    Interaction,
+    InteractionCheck,
+    Mechanism,
+    Onset,
+    Precaution,
+    PregnancyCategory,
+    Role,
+    Term,
+)
+from .prefixes import compact
+from .terms import text
+
+if TYPE_CHECKING:
+    from .kg import KnowledgeGraph, Row
+
+__all__ = ["build_drug", "check_interactions"]
+
+T = TypeVar("T")
+
+
+def _term(row: Row, key: str) -> Term | None:
+    iri = row.get(key)
+    if iri is None:
+        return None
+    label = row.get(key + "Label")
+    return Term(str(iri), compact(str(iri)), str(label) if label is not None else compact(str(iri)))
+
+
+def _req(row: Row, key: str) -> Term:
+    term = _term(row, key)
+    if term is None:  # pragma: no cover - the queries make these variables required
+        raise ValueError(f"query row lacks {key}")
+    return term
+
+
+def _str(row: Row, key: str) -> str | None:
+    value = row.get(key)
+    return None if value is None else str(value)
+
+
+def _dec(row: Row, key: str) -> Decimal | None:
+    value = text(row.get(key))
+    return None if value is None else Decimal(value)
+
+
+def _int(row: Row, key: str) -> int | None:
+    value = row.get(key)
+    return None if value is None else int(str(value))
+
+
+def _bool(row: Row, key: str) -> bool | None:
+    value = row.get(key)
+    return None if value is None else bool(value.toPython()) if isinstance(value, Literal) else None
+
+
+def _unique(items: Iterable[T]) -> tuple[T, ...]:
+    return tuple(dict.fromkeys(item for item in items if item is not None))
+
+
+def _citation(row: Row) -> Citation:
+    return Citation(str(row["statement"]), str(row.get("source")), str(row["sourceLabel"]), str(row["sourceKey"]))
+
+
+def _citations(rows: list[Row]) -> tuple[Citation, ...]:
+    return tuple(sorted(_unique(_citation(r) for r in rows), key=lambda c: (c.label, c.statement)))
+
+
+def _by_statement(rows: list[Row], make: Callable[[list[Row], tuple[Citation, ...]], T]) -> tuple[T, ...]:
+    """One item per statement, in a stable order, with the citations of all its rows."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(str(row["statement"]), []).append(row)
+    return tuple(make(group, _citations(group)) for _, group in sorted(groups.items()))
+
+
+def _roles(rows: list[Row], sources: tuple[Citation, ...]) -> Role:
+    return Role(_req(rows[0], "role"), sources)
+
+
+def _mechanism(rows: list[Row], sources: tuple[Citation, ...]) -> Mechanism:
+    first = rows[0]
+    effects = _unique(_term(r, "effect") for r in rows)
+    return Mechanism(_req(first, "target"), _req(first, "action"), effects, sources)  # type: ignore[arg-type]
+
+
+def _indication(rows: list[Row], sources: tuple[Citation, ...]) -> Indication:
+    first = rows[0]
+    return Indication(_req(first, "condition"), _term(first, "context"), _req(first, "status"), sources)
+
+
+def _adverse(rows: list[Row], sources: tuple[Citation, ...]) -> AdverseEffect:
+    first = rows[0]
+    return AdverseEffect(
+        _req(first, "effect"), _term(first, "frequency"), _dec(first, "lowerPercent"), _dec(first, "upperPercent"), sources
+    )
+
+
+def _interaction(rows: list[Row], sources: tuple[Citation, ...]) -> Interaction:
+    first = rows[0]
+    key = "interactant" if "interactant" in first else "via"
+    roles = _unique(_term(r, "role") for r in rows)
+    return Interaction(_req(first, key), bool(_bool(first, "isClass")) or bool(roles), _req(first, "effect"),
+                       sources, roles)  # type: ignore[arg-type]
+
+
+def _precaution(rows: list[Row], sources: tuple[Citation, ...]) -> Precaution:
+    first = rows[0]
+
+    def aspect(name: str) -> tuple[Term, ...]:
+        return _unique(_term(r, "item") for r in rows if _str(r, "aspect") == name)  # type: ignore[misc]
+
+    risk_to = aspect("riskTo")
+    rationale = aspect("rationale")
+    return Precaution(
+        _req(first, "situation"),
+        aspect("risk"),
+        risk_to[0] if risk_to else None,
+        aspect("action"),
+        rationale[0] if rationale else None,
+        _bool(first, "presentInMilk"),
+        sources,
+    )
+
+
+def _regimen(rows: list[Row], sources: tuple[Citation, ...]) -> DoseRegimen:
+    first = rows[0]
+    steps = _unique(
+        DoseStep(_int(r, "stepNumber") or 0, _dec(r, "dose") or Decimal(0), _str(r, "unit") or "",
+                 _int(r, "timesPerDay") or 0, _int(r, "days"))
+        for r in rows
+        if r.get("stepNumber") is not None
+    )
+    return DoseRegimen(
+        _req(first, "regimen"),
+        _bool(first, "startLowTitrate"),
+        tuple(sorted(_unique(_str(r, "factor") for r in rows))),  # type: ignore[type-var]
+        tuple(sorted(steps, key=lambda s: s.number)),
+        _dec(first, "maxDose"),
+        _str(first, "maxUnit"),
+        _int(first, "maxPeriodDays"),
+        sources,
+    )
+
+
+def _onset(rows: list[Row], sources: tuple[Citation, ...]) -> Onset:
+    first = rows[0]
+    return Onset(_str(first, "firstEffect"), _str(first, "fullEffect"), _str(first, "fullEffectMin"), sources)
+
+
+def _pregnancy(rows: list[Row], sources: tuple[Citation, ...]) -> PregnancyCategory:
+    first = rows[0]
+    return PregnancyCategory(
+        _req(first, "category"), str(first["meaning"]), _term(first, "replacedBy"), _str(first, "replacedOn"), sources
+    )
+
+
+def _discrepancy(rows: list[Row], sources: tuple[Citation, ...]) -> Discrepancy:
+    first = rows[0]
+    return Discrepancy(str(first["discrepancy"]), str(first["discrepancyLabel"]), str(first["kindLabel"]),
+                       str(first["comment"]), sources)
+
+
+def _by_key(rows: list[Row], key: str) -> list[list[Row]]:
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(str(row[key]), []).append(row)
+    return [groups[k] for k in sorted(groups)]
+
+
+def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
+    """The typed drug card of ``iri``, every part from its named query."""
+    head = kg.rows("api-drug", drug=iri)
+    if not head:
+        raise NotFoundError("drug", name or str(iri), [])
+    first = head[0]
+    q = kg.rows
+    # Category statements and their replacement statements are one item per category.
+    pregnancy = tuple(
+        PregnancyCategory(
+            _req(g[0], "category"), str(g[0]["meaning"]), _term(g[0], "replacedBy"), _str(g[0], "replacedOn"),
+            _citations(g),
+        )
+        for g in _by_key(q("cq-11-pregnancy", drug=iri), "category")
+    )
+    discrepancies = tuple(
+        _discrepancy(g, _citations(g)) for g in _by_key(q("cq-13-disagreements", drug=iri), "discrepancy")
+    )
+    ingredient_rows = q("cq-01-ingredient-and-brands", drug=iri)
+    return Drug(
+        iri=str(iri),
+        curie=compact(str(iri)),
+        label=str(first["label"]),
+        kind=str(first["kind"]),
+        ingredients=_unique(_term(r, "ingredient") for r in ingredient_rows),  # type: ignore[arg-type]
+        brands=_unique(_term(r, "brand") for r in ingredient_rows),  # type: ignore[arg-type]
+        roles=_by_statement(q("cq-02-classes-and-roles", drug=iri), _roles),
+        mechanism=_by_statement(q("cq-03-mechanism", drug=iri), _mechanism),
+        indications=_by_statement(q("cq-04-indications", drug=iri), _indication),
+        adverse_effects=_by_statement(q("cq-05-adverse-effects", drug=iri), _adverse),
+        interactions=_by_statement(q("cq-06-interactions", drug=iri), _interaction),
+        precautions=_by_statement(q("api-precautions", drug=iri), _precaution),
+        dosage=_by_statement(q("cq-09-dosing", drug=iri), _regimen),
+        onset=_by_statement(q("cq-10-onset", drug=iri), _onset),
+        pregnancy=pregnancy,
+        identifiers=tuple(
+            Identifier(compact(str(r["xref"])).split(":", 1)[0], compact(str(r["xref"])).split(":", 1)[-1],
+                       str(r["xref"]), compact(str(r["match"])))
+            for r in sorted(q("cq-14-identifiers", drug=iri), key=lambda r: str(r["xref"]))
+        ),
+        discrepancies=discrepancies,
+    )
+
+
+def check_interactions(kg: KnowledgeGraph, comedications: list[str], drug: str = "CHEBI:2972") -> list[InteractionCheck]:
+    """For each co-medication, the interaction claims that reach it directly or through its roles."""
+    drug_iri = kg.resolve(drug)
+    drug_term = Term(str(drug_iri), compact(str(drug_iri)), kg.drug(str(drug_iri)).label)
+    checks = []
+    for name in comedications:
+        iri = kg.resolve(name)
+        label_rows = [r for r in kg.rows("api-names") if r["entity"] == iri]
+        label = str(label_rows[0]["name"]) if label_rows else compact(str(iri))
+        rows = kg.rows("cq-06-co-medication", drug=drug_iri, comedication=iri)
+        checks.append(InteractionCheck(drug_term, Term(str(iri), compact(str(iri)), label),
+                                       _by_statement(rows, _interaction)))
+    return checks
+
+
