@@ -77,6 +77,11 @@ def _unique(items: Iterable[T]) -> tuple[T, ...]:
     return tuple(dict.fromkeys(item for item in items if item is not None))
 
 
+def _terms(rows: list[Row], key: str) -> tuple[Term, ...]:
+    """The distinct terms of a column, ordered by label so both engines give the same tuple."""
+    return tuple(sorted(_unique(_term(r, key) for r in rows), key=lambda t: (t.label, t.iri)))
+
+
 def _citation(row: Row) -> Citation:
     return Citation(str(row["statement"]), str(row.get("source")), str(row["sourceLabel"]), str(row["sourceKey"]))
 
@@ -99,8 +104,7 @@ def _roles(rows: list[Row], sources: tuple[Citation, ...]) -> Role:
 
 def _mechanism(rows: list[Row], sources: tuple[Citation, ...]) -> Mechanism:
     first = rows[0]
-    effects = _unique(_term(r, "effect") for r in rows)
-    return Mechanism(_req(first, "target"), _req(first, "action"), effects, sources)  # type: ignore[arg-type]
+    return Mechanism(_req(first, "target"), _req(first, "action"), _terms(rows, "effect"), sources)
 
 
 def _indication(rows: list[Row], sources: tuple[Citation, ...]) -> Indication:
@@ -118,7 +122,7 @@ def _adverse(rows: list[Row], sources: tuple[Citation, ...]) -> AdverseEffect:
 def _interaction(rows: list[Row], sources: tuple[Citation, ...]) -> Interaction:
     first = rows[0]
     key = "interactant" if "interactant" in first else "via"
-    roles = _unique(_term(r, "role") for r in rows)
+    roles = _terms(rows, "role")
     return Interaction(_req(first, key), bool(_bool(first, "isClass")) or bool(roles), _req(first, "effect"),
                        sources, roles)  # type: ignore[arg-type]
 
@@ -127,7 +131,7 @@ def _precaution(rows: list[Row], sources: tuple[Citation, ...]) -> Precaution:
     first = rows[0]
 
     def aspect(name: str) -> tuple[Term, ...]:
-        return _unique(_term(r, "item") for r in rows if _str(r, "aspect") == name)  # type: ignore[misc]
+        return _terms([r for r in rows if _str(r, "aspect") == name], "item")
 
     risk_to = aspect("riskTo")
     rationale = aspect("rationale")
@@ -211,8 +215,8 @@ def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
         curie=compact(str(iri)),
         label=str(first["label"]),
         kind=str(first["kind"]),
-        ingredients=_unique(_term(r, "ingredient") for r in ingredient_rows),  # type: ignore[arg-type]
-        brands=_unique(_term(r, "brand") for r in ingredient_rows),  # type: ignore[arg-type]
+        ingredients=_terms(ingredient_rows, "ingredient"),
+        brands=_terms(ingredient_rows, "brand"),
         roles=_by_statement(q("cq-02-classes-and-roles", drug=iri), _roles),
         mechanism=_by_statement(q("cq-03-mechanism", drug=iri), _mechanism),
         indications=_by_statement(q("cq-04-indications", drug=iri), _indication),

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
 from . import queries as named_queries
-from .errors import NotFoundError, QueryError
+from .errors import NotFoundError, ParameterError, QueryError
 from .models import Drug, InteractionCheck
 from .prefixes import PREFIXES
 from .store import Engine, bundled_graphs, load_files, new_dataset
@@ -76,11 +76,15 @@ class KnowledgeGraph:
 
     def _resolve_param(self, query: named_queries.NamedQuery, key: str, value: object) -> object:
         param = query.params.get(key)
-        if param is None or param.type != "iri" or not isinstance(value, str):
+        if param is None or param.type != "iri" or isinstance(value, URIRef):
             return value
+        if not isinstance(value, str) or isinstance(value, Literal):
+            raise ParameterError(f"parameter {key!r} of {query.id} needs an IRI, got {value!r}")
+        if value.strip().startswith("<") or "://" in value:
+            return named_queries.parse_iri(value)  # meant as an IRI: a bad one is an error, not a name
         try:
             return named_queries.parse_iri(value)
-        except ValueError:
+        except ParameterError:
             return self.resolve(value)
 
     # -- names ------------------------------------------------------------------------
@@ -135,9 +139,10 @@ def load(
     A file that cannot be parsed raises :class:`~baclokg.errors.DataError` and nothing is loaded.
     """
     dataset = new_dataset(engine)
-    files: list[tuple[Path, str]] = [(g.path, g.iri) for g in bundled_graphs()]
+    bundled = bundled_graphs()
+    files: list[tuple[Path, str]] = [(g.path, g.iri) for g in bundled]
     files += [(Path(p), Path(p).resolve().as_uri()) for p in extra]
-    load_files(dataset, files)
+    load_files(dataset, files, reserved={g.iri for g in bundled})
     return KnowledgeGraph(dataset, engine=engine)
 
 

@@ -141,12 +141,22 @@ def add_quads(dataset: Dataset, quads: Sequence[ox.Quad]) -> None:
         graph = dataset.graph(URIRef(iri))
         triples = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in group]
         graph.addN((s, p, o, graph) for s, p, o in triples)  # type: ignore[misc]
-        dataset.default_context.addN((s, p, o, dataset.default_context) for s, p, o in triples)  # type: ignore[misc]
+        dataset.default_graph.addN((s, p, o, dataset.default_graph) for s, p, o in triples)  # type: ignore[misc]
 
 
-def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]]) -> None:
-    """Parse every file first, then add them all: a broken file leaves the dataset unchanged."""
-    parsed = [parse_file(path, iri) for path, iri in files]
+def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = ()) -> None:
+    """Parse every file first, then add them all: a broken file leaves the dataset unchanged.
+
+    A file may not put triples into a ``reserved`` graph (the bundled graphs) other than its own.
+    """
+    reserved = set(reserved)
+    parsed = []
+    for path, iri in files:
+        quads = parse_file(path, iri)
+        taken = {str(q.graph_name.value) for q in quads} & (reserved - {iri})  # type: ignore[union-attr]
+        if taken:
+            raise DataError(str(path), f"may not add to the bundled graph {sorted(taken)[0]}")
+        parsed.append(quads)
     for quads in parsed:
         add_quads(dataset, quads)
 

@@ -1,0 +1,46 @@
+"""Shared fixtures: one read-only knowledge graph per engine, and a way to run the CLI as users do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import baclokg
+from baclokg.kg import KnowledgeGraph
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ENGINES = ("oxigraph", "rdflib")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def kg(request: pytest.FixtureRequest) -> KnowledgeGraph:
+    """The bundled graph on each engine (read-only, so it can be shared)."""
+    return baclokg.load(engine=request.param)
+
+
+@pytest.fixture(scope="session")
+def kgs() -> dict[str, KnowledgeGraph]:
+    """The bundled graph on both engines at once, for comparisons."""
+    return {engine: baclokg.load(engine=engine) for engine in ENGINES}
+
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> Run:
+    """Run ``baclokg`` in a new process from a temporary directory, as a user would."""
+
+    def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "BACLOKG_DEBUG"} | {"COLUMNS": "250"}
+        return subprocess.run(
+            [sys.executable, "-m", "baclokg.cli", *args],
+            cwd=cwd or tmp_path, capture_output=True, text=True, timeout=120, env=env, check=False,
+        )
+
+    return run
