@@ -30,8 +30,12 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("drug")
-@click.option("--with", "comedications", multiple=True, metavar="DRUG", help="Also check interactions with DRUG.")
-@click.option("--data", "extra", multiple=True, type=click.Path(dir_okay=False), help="Extra RDF file to load.")
+@click.option(
+    "--with", "comedications", multiple=True, metavar="DRUG", help="Also check interactions with DRUG."
+)
+@click.option(
+    "--data", "extra", multiple=True, type=click.Path(dir_okay=False), help="Extra RDF file to load."
+)
 @click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
 def info(drug: str, comedications: Sequence[str], extra: Sequence[str], engine: str) -> None:
     """Print the drug card of DRUG (a name, CURIE or IRI), every item with its sources."""
@@ -58,13 +62,28 @@ def list_queries() -> None:
 @cli.command()
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter (repeatable).")
-@click.option("--sparql", "sparql_text", metavar="TEXT", help="Run this SPARQL text instead of a named query.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "xml", "csv", "tsv"]), default=None,
-              help="Output format [default: table on a terminal, tsv in a pipe].")
-@click.option("--data", "extra", multiple=True, type=click.Path(dir_okay=False), help="Extra RDF file to load.")
+@click.option(
+    "--sparql", "sparql_text", metavar="TEXT", help="Run this SPARQL text instead of a named query."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "xml", "csv", "tsv"]),
+    default=None,
+    help="Output format [default: table on a terminal, tsv in a pipe].",
+)
+@click.option(
+    "--data", "extra", multiple=True, type=click.Path(dir_okay=False), help="Extra RDF file to load."
+)
 @click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
-def query(name: str | None, params: Sequence[str], sparql_text: str | None, fmt: str | None,
-          extra: Sequence[str], engine: str) -> None:
+def query(
+    name: str | None,
+    params: Sequence[str],
+    sparql_text: str | None,
+    fmt: str | None,
+    extra: Sequence[str],
+    engine: str,
+) -> None:
     """Run the named query NAME (or a .rq FILE, or --sparql TEXT) and print its rows."""
     from .formats import by_name
     from .kg import load

@@ -73,7 +73,7 @@ def _bool(row: Row, key: str) -> bool | None:
     return None if value is None else bool(value.toPython()) if isinstance(value, Literal) else None
 
 
-def _unique(items: Iterable[T]) -> tuple[T, ...]:
+def _unique(items: Iterable[T | None]) -> tuple[T, ...]:
     return tuple(dict.fromkeys(item for item in items if item is not None))
 
 
@@ -83,7 +83,9 @@ def _terms(rows: list[Row], key: str) -> tuple[Term, ...]:
 
 
 def _citation(row: Row) -> Citation:
-    return Citation(str(row["statement"]), str(row.get("source")), str(row["sourceLabel"]), str(row["sourceKey"]))
+    return Citation(
+        str(row["statement"]), str(row.get("source")), str(row["sourceLabel"]), str(row["sourceKey"])
+    )
 
 
 def _citations(rows: list[Row]) -> tuple[Citation, ...]:
@@ -115,7 +117,11 @@ def _indication(rows: list[Row], sources: tuple[Citation, ...]) -> Indication:
 def _adverse(rows: list[Row], sources: tuple[Citation, ...]) -> AdverseEffect:
     first = rows[0]
     return AdverseEffect(
-        _req(first, "effect"), _term(first, "frequency"), _dec(first, "lowerPercent"), _dec(first, "upperPercent"), sources
+        _req(first, "effect"),
+        _term(first, "frequency"),
+        _dec(first, "lowerPercent"),
+        _dec(first, "upperPercent"),
+        sources,
     )
 
 
@@ -123,8 +129,9 @@ def _interaction(rows: list[Row], sources: tuple[Citation, ...]) -> Interaction:
     first = rows[0]
     key = "interactant" if "interactant" in first else "via"
     roles = _terms(rows, "role")
-    return Interaction(_req(first, key), bool(_bool(first, "isClass")) or bool(roles), _req(first, "effect"),
-                       sources, roles)  # type: ignore[arg-type]
+    return Interaction(
+        _req(first, key), bool(_bool(first, "isClass")) or bool(roles), _req(first, "effect"), sources, roles
+    )
 
 
 def _precaution(rows: list[Row], sources: tuple[Citation, ...]) -> Precaution:
@@ -149,15 +156,20 @@ def _precaution(rows: list[Row], sources: tuple[Citation, ...]) -> Precaution:
 def _regimen(rows: list[Row], sources: tuple[Citation, ...]) -> DoseRegimen:
     first = rows[0]
     steps = _unique(
-        DoseStep(_int(r, "stepNumber") or 0, _dec(r, "dose") or Decimal(0), _str(r, "unit") or "",
-                 _int(r, "timesPerDay") or 0, _int(r, "days"))
+        DoseStep(
+            _int(r, "stepNumber") or 0,
+            _dec(r, "dose") or Decimal(0),
+            _str(r, "unit") or "",
+            _int(r, "timesPerDay") or 0,
+            _int(r, "days"),
+        )
         for r in rows
         if r.get("stepNumber") is not None
     )
     return DoseRegimen(
         _req(first, "regimen"),
         _bool(first, "startLowTitrate"),
-        tuple(sorted(_unique(_str(r, "factor") for r in rows))),  # type: ignore[type-var]
+        tuple(sorted(_unique(_str(r, "factor") for r in rows))),
         tuple(sorted(steps, key=lambda s: s.number)),
         _dec(first, "maxDose"),
         _str(first, "maxUnit"),
@@ -174,14 +186,23 @@ def _onset(rows: list[Row], sources: tuple[Citation, ...]) -> Onset:
 def _pregnancy(rows: list[Row], sources: tuple[Citation, ...]) -> PregnancyCategory:
     first = rows[0]
     return PregnancyCategory(
-        _req(first, "category"), str(first["meaning"]), _term(first, "replacedBy"), _str(first, "replacedOn"), sources
+        _req(first, "category"),
+        str(first["meaning"]),
+        _term(first, "replacedBy"),
+        _str(first, "replacedOn"),
+        sources,
     )
 
 
 def _discrepancy(rows: list[Row], sources: tuple[Citation, ...]) -> Discrepancy:
     first = rows[0]
-    return Discrepancy(str(first["discrepancy"]), str(first["discrepancyLabel"]), str(first["kindLabel"]),
-                       str(first["comment"]), sources)
+    return Discrepancy(
+        str(first["discrepancy"]),
+        str(first["discrepancyLabel"]),
+        str(first["kindLabel"]),
+        str(first["comment"]),
+        sources,
+    )
 
 
 def _by_key(rows: list[Row], key: str) -> list[list[Row]]:
@@ -201,7 +222,10 @@ def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
     # Category statements and their replacement statements are one item per category.
     pregnancy = tuple(
         PregnancyCategory(
-            _req(g[0], "category"), str(g[0]["meaning"]), _term(g[0], "replacedBy"), _str(g[0], "replacedOn"),
+            _req(g[0], "category"),
+            str(g[0]["meaning"]),
+            _term(g[0], "replacedBy"),
+            _str(g[0], "replacedOn"),
             _citations(g),
         )
         for g in _by_key(q("cq-11-pregnancy", drug=iri), "category")
@@ -227,15 +251,21 @@ def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
         onset=_by_statement(q("cq-10-onset", drug=iri), _onset),
         pregnancy=pregnancy,
         identifiers=tuple(
-            Identifier(compact(str(r["xref"])).split(":", 1)[0], compact(str(r["xref"])).split(":", 1)[-1],
-                       str(r["xref"]), compact(str(r["match"])))
+            Identifier(
+                compact(str(r["xref"])).split(":", 1)[0],
+                compact(str(r["xref"])).split(":", 1)[-1],
+                str(r["xref"]),
+                compact(str(r["match"])),
+            )
             for r in sorted(q("cq-14-identifiers", drug=iri), key=lambda r: str(r["xref"]))
         ),
         discrepancies=discrepancies,
     )
 
 
-def check_interactions(kg: KnowledgeGraph, comedications: list[str], drug: str = "CHEBI:2972") -> list[InteractionCheck]:
+def check_interactions(
+    kg: KnowledgeGraph, comedications: list[str], drug: str = "CHEBI:2972"
+) -> list[InteractionCheck]:
     """For each co-medication, the interaction claims that reach it directly or through its roles."""
     drug_iri = kg.resolve(drug)
     drug_term = Term(str(drug_iri), compact(str(drug_iri)), kg.drug(str(drug_iri)).label)
@@ -245,8 +275,9 @@ def check_interactions(kg: KnowledgeGraph, comedications: list[str], drug: str =
         label_rows = [r for r in kg.rows("api-names") if r["entity"] == iri]
         label = str(label_rows[0]["name"]) if label_rows else compact(str(iri))
         rows = kg.rows("cq-06-co-medication", drug=drug_iri, comedication=iri)
-        checks.append(InteractionCheck(drug_term, Term(str(iri), compact(str(iri)), label),
-                                       _by_statement(rows, _interaction)))
+        checks.append(
+            InteractionCheck(
+                drug_term, Term(str(iri), compact(str(iri)), label), _by_statement(rows, _interaction)
+            )
+        )
     return checks
-
-

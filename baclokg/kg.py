@@ -6,7 +6,6 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-
 from rdflib import Dataset, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
@@ -44,8 +43,11 @@ class KnowledgeGraph:
 
     def named_graphs(self) -> list[URIRef]:
         """The IRIs of the named graphs, bundled and extra, in name order."""
-        return sorted(URIRef(str(g.identifier)) for g in self._dataset.graphs() if isinstance(g.identifier, URIRef)
-                      and str(g.identifier) != "urn:x-rdflib:default")
+        return sorted(
+            URIRef(str(g.identifier))
+            for g in self._dataset.graphs()
+            if isinstance(g.identifier, URIRef) and str(g.identifier) != "urn:x-rdflib:default"
+        )
 
     def __len__(self) -> int:
         return sum(1 for _ in self._dataset.quads((None, None, None, None)))
@@ -55,7 +57,7 @@ class KnowledgeGraph:
     def sparql(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
         """Run any SPARQL query over the union of the named graphs; ``bindings`` are substituted."""
         try:
-            return self._dataset.query(text, initNs=PREFIXES, initBindings=dict(bindings or {}))
+            return self._dataset.query(text, initNs=PREFIXES, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
         except SyntaxError as error:
             raise QueryError(f"invalid SPARQL: {error}") from None
         except Exception as error:
@@ -72,7 +74,7 @@ class KnowledgeGraph:
     def rows(self, name: str, **params: object) -> list[Row]:
         """The rows of a named query as dictionaries of variable name to term (or None)."""
         result = self.query(name, **params)
-        return [{str(var): row[i] for i, var in enumerate(result.vars or [])} for row in result]  # type: ignore[index,arg-type]
+        return [{str(var): row[i] for i, var in enumerate(result.vars or [])} for row in result]  # type: ignore[index]
 
     def _resolve_param(self, query: named_queries.NamedQuery, key: str, value: object) -> object:
         param = query.params.get(key)
@@ -111,7 +113,9 @@ class KnowledgeGraph:
         if matches:
             return sorted(matches)[0]
         names = sorted(self._name_index())
-        raise NotFoundError("entity", name, difflib.get_close_matches(name.casefold(), names, n=3, cutoff=0.5))
+        raise NotFoundError(
+            "entity", name, difflib.get_close_matches(name.casefold(), names, n=3, cutoff=0.5)
+        )
 
     # -- typed answers -----------------------------------------------------------------
 
@@ -144,5 +148,3 @@ def load(
     files += [(Path(p), Path(p).resolve().as_uri()) for p in extra]
     load_files(dataset, files, reserved={g.iri for g in bundled})
     return KnowledgeGraph(dataset, engine=engine)
-
-

@@ -85,7 +85,9 @@ class Parameter:
             return parse_iri(str(value))
         if self.type == "string":
             return RdfLiteral(str(value))
-        literal = RdfLiteral(str(value).lower() if self.type == "boolean" else str(value), datatype=_DATATYPES[self.type])
+        literal = RdfLiteral(
+            str(value).lower() if self.type == "boolean" else str(value), datatype=_DATATYPES[self.type]
+        )
         if literal.value is None or (self.type == "integer" and isinstance(literal.value, bool)):
             raise ParameterError(f"parameter {self.name!r} needs a {self.type}, got {value!r}")
         return literal
@@ -115,7 +117,9 @@ class NamedQuery:
         unknown = sorted(set(values) - set(self.params))
         if unknown:
             known = ", ".join(sorted(self.params)) or "none"
-            raise ParameterError(f"query {self.id} has no parameter {', '.join(unknown)} (parameters: {known})")
+            raise ParameterError(
+                f"query {self.id} has no parameter {', '.join(unknown)} (parameters: {known})"
+            )
         bound: dict[str, Node] = {}
         for name, param in self.params.items():
             value = values.get(name, param.default)
@@ -182,4 +186,6 @@ def get(name: str, folder: Path | None = None) -> NamedQuery:
         return queries[matches[0]]
     import difflib
 
-    raise NotFoundError("named query", name, matches or difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4))
+    raise NotFoundError(
+        "named query", name, matches or difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4)
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib.query import Result
 
 from .formats import Format
+from .terms import plain
 
 __all__ = ["serialize_result"]
 
@@ -19,10 +20,20 @@ def _tsv(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _plain_result(result: Result) -> Result:
+    """A copy of a SELECT result with xsd:string literals written as simple literals."""
+    copy = Result("SELECT")
+    copy.vars = result.vars
+    copy.bindings = [{var: plain(value) for var, value in row.items()} for row in result.bindings]
+    return copy
+
+
 def serialize_result(result: Result, fmt: Format) -> str:
     """The text of a SELECT or ASK result in a results format (json, xml, csv, tsv)."""
     if fmt.kind != "results":
         raise ValueError(f"{fmt.name} is not a format for SELECT or ASK results")
+    if result.type == "SELECT":
+        result = _plain_result(result)
     if fmt.name == "tsv":
         return _tsv(result)
     data = result.serialize(format=fmt.rdflib)

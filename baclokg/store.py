@@ -89,19 +89,30 @@ def parse_file(path: Path, graph_iri: str) -> list[ox.Quad]:
     target = ox.NamedNode(graph_iri)
     try:
         quads = [
-            q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, target)
+            q
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+            else ox.Quad(q.subject, q.predicate, q.object, target)
             for q in ox.parse(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())  # type: ignore[arg-type]
         ]
     except SyntaxError as error:
         message = str(error).split(" (line ")[0]
-        raise DataError(str(path), message, getattr(error, "lineno", None), getattr(error, "offset", None)) from None
+        raise DataError(
+            str(path), message, getattr(error, "lineno", None), getattr(error, "offset", None)
+        ) from None
     except (OSError, ValueError) as error:
         raise DataError(str(path), str(error)) from None
     return quads
 
 
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-SSSOM_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification")
+SSSOM_COLUMNS = (
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+)
 
 
 def read_sssom(path: Path, graph_iri: str) -> list[ox.Quad]:
@@ -117,7 +128,9 @@ def read_sssom(path: Path, graph_iri: str) -> list[ox.Quad]:
     quads = []
     for number, row in enumerate(rows, start=offset + 2):
         try:
-            subject, predicate, obj = (ox.NamedNode(expand(row[c])) for c in ("subject_id", "predicate_id", "object_id"))
+            subject, predicate, obj = (
+                ox.NamedNode(expand(row[c])) for c in ("subject_id", "predicate_id", "object_id")
+            )
         except ValueError as error:
             raise DataError(str(path), str(error), number) from None
         quads.append(ox.Quad(subject, predicate, obj, target))
@@ -140,8 +153,8 @@ def add_quads(dataset: Dataset, quads: Sequence[ox.Quad]) -> None:
     for iri, group in by_graph.items():
         graph = dataset.graph(URIRef(iri))
         triples = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in group]
-        graph.addN((s, p, o, graph) for s, p, o in triples)  # type: ignore[misc]
-        dataset.default_graph.addN((s, p, o, dataset.default_graph) for s, p, o in triples)  # type: ignore[misc]
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+        dataset.default_graph.addN((s, p, o, dataset.default_graph) for s, p, o in triples)
 
 
 def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = ()) -> None:
@@ -159,4 +172,3 @@ def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved:
         parsed.append(quads)
     for quads in parsed:
         add_quads(dataset, quads)
-

@@ -13,15 +13,15 @@ rdflib.term.URIRef('http://purl.obolibrary.org/obo/CHEBI_2972')
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from decimal import Decimal
 
+import pyoxigraph as ox
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .prefixes import compact
 
-__all__ = ["text", "to_oxigraph", "to_rdflib"]
+__all__ = ["plain", "text", "to_oxigraph", "to_rdflib"]
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple) -> Node:
@@ -54,6 +54,17 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"no pyoxigraph term for {term!r}")
 
 
+def plain(term: Node) -> Node:
+    """The same term, with ``"x"^^xsd:string`` written as the simple literal ``"x"`` (one literal in RDF 1.1).
+
+    >>> plain(Literal("mg", datatype=XSD.string)) == Literal("mg")
+    True
+    """
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
 def text(term: Node | None) -> str | None:
     """A readable, stable string for a term: a CURIE for a known IRI, the lexical form of a literal."""
     if term is None:
@@ -62,9 +73,21 @@ def text(term: Node | None) -> str | None:
         return compact(str(term))
     if isinstance(term, Literal) and term.datatype in _NUMERIC:
         number = Decimal(str(term))
-        return str(number.quantize(Decimal(1))) if number == number.to_integral_value() else str(number.normalize())
+        return (
+            str(number.quantize(Decimal(1)))
+            if number == number.to_integral_value()
+            else str(number.normalize())
+        )
     return str(term)
 
 
 _XSD_STRING = str(XSD.string)
-_NUMERIC = {XSD.decimal, XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger, XSD.double, XSD.float, XSD.int}
+_NUMERIC = {
+    XSD.decimal,
+    XSD.integer,
+    XSD.positiveInteger,
+    XSD.nonNegativeInteger,
+    XSD.double,
+    XSD.float,
+    XSD.int,
+}

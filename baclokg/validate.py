@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import XSD, Graph, Literal, Namespace
-from rdflib.term import Node
+from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
 from . import queries as named_queries
 from .kg import KnowledgeGraph
 from .paths import shapes_file
-from .terms import text
+from .terms import plain, text
 
 __all__ = ["Finding", "Report", "check_owl_rl", "check_queries", "check_shapes", "union_graph", "validate"]
 
@@ -47,15 +46,9 @@ class Report:
 def union_graph(kg: KnowledgeGraph) -> Graph:
     """A plain rdflib graph holding the union of the named graphs (the default graph)."""
     graph = Graph()
-    graph.addN((s, p, _plain(o), graph) for s, p, o in kg.graph.triples((None, None, None)))
+    # RDF 1.1 makes "x" and "x"^^xsd:string one literal; rdflib's SHACL engine compares them as two.
+    graph.addN((s, p, plain(o), graph) for s, p, o in kg.graph.triples((None, None, None)))
     return graph
-
-
-def _plain(term: Node) -> Node:
-    """RDF 1.1 makes "x" and "x"^^xsd:string one literal; rdflib compares them as two."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
-    return term
 
 
 def check_shapes(data: Graph) -> list[Finding]:
@@ -71,7 +64,9 @@ def check_shapes(data: Graph) -> list[Finding]:
         message = results.value(result, SH.resultMessage)
         path = results.value(result, SH.resultPath)
         detail = f"{text(path) or ''} {message or ''}".strip()
-        findings.append(Finding(f"shape {text(node_shape)}", text(results.value(result, SH.focusNode)) or "?", detail))
+        findings.append(
+            Finding(f"shape {text(node_shape)}", text(results.value(result, SH.focusNode)) or "?", detail)
+        )
     return sorted(findings, key=str)
 
 
@@ -93,7 +88,9 @@ def check_owl_rl(data: Graph) -> list[Finding]:
 
     closure = Graph()
     closure += data
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
     return [
         Finding("owl-rl", "graph", str(closure.value(node, _OWLRL_ERROR.error)))
         for node in closure.subjects(RDF.type, _OWLRL_ERROR.ErrorMessage)
@@ -112,5 +109,3 @@ def validate(kg: KnowledgeGraph, *, owl_rl: bool = True) -> Report:
         report.checks.append("OWL RL consistency")
         report.findings += check_owl_rl(data)
     return report
-
-

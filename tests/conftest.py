@@ -36,11 +36,16 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 def run_cli(tmp_path: Path) -> Run:
     """Run ``baclokg`` in a new process from a temporary directory, as a user would."""
 
-    def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k != "BACLOKG_DEBUG"} | {"COLUMNS": "250"}
+    def run(*args: str, cwd: Path | None = None, columns: int = 100) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "BACLOKG_DEBUG"} | {"COLUMNS": str(columns)}
         return subprocess.run(
             [sys.executable, "-m", "baclokg.cli", *args],
-            cwd=cwd or tmp_path, capture_output=True, text=True, timeout=120, env=env, check=False,
+            cwd=cwd or tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            check=False,
         )
 
     return run

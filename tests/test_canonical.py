@@ -22,10 +22,17 @@ def test_file_is_canonical(path: Path) -> None:
 
 
 def test_canonical_form_ignores_hash_seed() -> None:
-    script = "from baclokg.canonical import data_files, format_file\nfor p in data_files(): print(format_file(p))"
+    script = (
+        "from baclokg.canonical import data_files, format_file\nfor p in data_files(): print(format_file(p))"
+    )
     outputs = {
-        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
         for seed in ("0", "1", "4242")
     }
     assert len(outputs) == 1
@@ -35,5 +42,3 @@ def test_canonical_turtle_is_stable_for_blank_nodes() -> None:
     text = "@prefix ex: <http://example.org/> .\nex:a ex:b [ ex:c 1 ], [ ex:c 2 ] .\n"
     once = canonical_turtle(text)
     assert canonical_turtle(once) == once
-
-

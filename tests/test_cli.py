@@ -18,27 +18,38 @@ from .conftest import Run
 def _digest() -> str:
     root = data_root()
     digest = hashlib.sha256()
-    for path in sorted(p for folder in ("ontology", "graph", "queries") for p in (root / folder).rglob("*") if p.is_file()):
+    for path in sorted(
+        p for folder in ("ontology", "graph", "queries") for p in (root / folder).rglob("*") if p.is_file()
+    ):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def test_info_prints_the_card(run_cli: Run) -> None:
-    result = run_cli("info", "Baclotop", "--with", "diazepam")
+    result = run_cli("info", "Baclotop", "--with", "diazepam", columns=300)
     assert result.returncode == 0, result.stderr
-    for text in ("Baclotop", "baclofen", "GABA-B receptor", "Hiccup", "80 mg", "FDA pregnancy category C", "sedative"):
+    for text in (
+        "Baclotop",
+        "baclofen",
+        "GABA-B receptor",
+        "Hiccup",
+        "80 mg",
+        "FDA pregnancy category C",
+        "sedative",
+    ):
         assert text in result.stdout
 
 
 def test_queries_lists_every_query(run_cli: Run) -> None:
     result = run_cli("queries")
     assert result.returncode == 0
-    assert "cq-01-ingredient-and-brands" in result.stdout and "qc-blank-node" in result.stdout
+    assert "cq-01-ingredient-and-brands" in result.stdout
+    assert "qc-blank-node" in result.stdout
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "table"])
 def test_query_formats(run_cli: Run, fmt: str) -> None:
-    result = run_cli("query", "cq-06-co-medication", "--param", "comedication=diazepam", "--format", fmt)
+    result = run_cli("query", "cq-06-co-medication", "--param", "comedication=diazepam", "--format", fmt, columns=400)
     assert result.returncode == 0, result.stderr
     assert any(form in result.stdout for form in ("CHEBI_35488", "CHEBI:35488"))
 
@@ -95,7 +106,8 @@ def test_malformed_extra_file_names_line(run_cli: Run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("<http://e/a> <http://e/b> .\n")
     result = run_cli("query", "cq-01", "--data", str(bad))
-    assert result.returncode == 2 and f"{bad}:1" in result.stderr
+    assert result.returncode == 2
+    assert f"{bad}:1" in result.stderr
 
 
 def test_commands_leave_bundled_data_unchanged(run_cli: Run) -> None:

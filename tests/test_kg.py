@@ -19,7 +19,8 @@ def card(kgs: dict[str, KnowledgeGraph]) -> baclokg.Drug:
 def test_same_card_by_name_curie_and_on_both_engines(kgs: dict[str, KnowledgeGraph]) -> None:
     by_name = kgs["oxigraph"].drug("baclofen")
     assert by_name == kgs["oxigraph"].drug("CHEBI:2972") == kgs["rdflib"].drug("Baclofen")
-    assert by_name.kind == "ingredient" and by_name.brands[0].label == "Baclotop"
+    assert by_name.kind == "ingredient"
+    assert by_name.brands[0].label == "Baclotop"
 
 
 def test_cq01_ingredient_and_brand(card: baclokg.Drug) -> None:
@@ -33,30 +34,44 @@ def test_cq02_roles(card: baclokg.Drug) -> None:
 
 def test_cq03_mechanism(card: baclokg.Drug) -> None:
     (mechanism,) = card.mechanism
-    assert mechanism.target.label == "GABA-B receptor" and mechanism.action.label == "agonism"
+    assert mechanism.target.label == "GABA-B receptor"
+    assert mechanism.action.label == "agonism"
     assert len(mechanism.effects) == 2
     assert mechanism.sources[0].source_key == "MONOGRAPH"
 
 
 def test_cq04_indications(card: baclokg.Drug) -> None:
     off_label = {i.condition.label for i in card.indications if i.off_label}
-    labelled = {(i.condition.label, i.context.label if i.context else None) for i in card.indications if not i.off_label}
+    labelled = {
+        (i.condition.label, i.context.label if i.context else None)
+        for i in card.indications
+        if not i.off_label
+    }
     assert off_label == {"Hiccup", "alcohol withdrawal"}
     assert labelled == {("Spasticity", "multiple sclerosis"), ("Spasticity", "Spinal Cord Injuries")}
 
 
 def test_cq05_adverse_effects(card: baclokg.Drug) -> None:
     drowsiness = [a for a in card.adverse_effects if a.effect.curie == "HP:0002329"]
-    assert {(a.lower_percent, a.upper_percent) for a in drowsiness} == {(None, None), (Decimal(10), Decimal(63))}
+    assert {(a.lower_percent, a.upper_percent) for a in drowsiness} == {
+        (None, None),
+        (Decimal(10), Decimal(63)),
+    }
     common = {a.effect.label for a in card.adverse_effects if a.frequency and a.frequency.label == "common"}
     assert common == {"Drowsiness", "Dizziness", "Asthenia", "Fatigue", "Headache"}
 
 
 def test_cq06_interactions(kgs: dict[str, KnowledgeGraph]) -> None:
     diazepam, ethanol, gaboxadol = kgs["oxigraph"].interactions_with(["diazepam", "ethanol", "gaboxadol"])
-    assert diazepam.interacts and all(i.is_class for i in diazepam.via)
-    assert {r.label for i in diazepam.via for r in i.through_roles} == {"anxiolytic drug", "sedative", "anticonvulsant"}
-    assert ethanol.interacts and not any(i.is_class for i in ethanol.via)
+    assert diazepam.interacts
+    assert all(i.is_class for i in diazepam.via)
+    assert {r.label for i in diazepam.via for r in i.through_roles} == {
+        "anxiolytic drug",
+        "sedative",
+        "anticonvulsant",
+    }
+    assert ethanol.interacts
+    assert not any(i.is_class for i in ethanol.via)
     assert gaboxadol.interacts
     (baclotop,) = kgs["rdflib"].interactions_with(["Baclotop"])
     assert not baclotop.interacts
@@ -77,7 +92,11 @@ def test_cq08_withdrawal(card: baclokg.Drug) -> None:
 def test_cq09_dosing(card: baclokg.Drug) -> None:
     label = next(d for d in card.dosage if d.steps)
     assert [(s.dose, s.times_per_day, s.days) for s in label.steps] == [
-        (Decimal(5), 3, 3), (Decimal(10), 3, 3), (Decimal(15), 3, 3), (Decimal(20), 3, 3)]
+        (Decimal(5), 3, 3),
+        (Decimal(10), 3, 3),
+        (Decimal(15), 3, 3),
+        (Decimal(20), 3, 3),
+    ]
     assert (label.maximum_dose, label.maximum_unit, label.maximum_period_days) == (Decimal(80), "mg", 1)
 
 
@@ -88,7 +107,8 @@ def test_cq10_onset(card: baclokg.Drug) -> None:
 
 def test_cq11_pregnancy(card: baclokg.Drug) -> None:
     (category,) = card.pregnancy
-    assert category.category.curie == "schema:FDAcategoryC" and not category.current
+    assert category.category.curie == "schema:FDAcategoryC"
+    assert not category.current
     assert category.replaced_on == "2015-06-30"
     assert {c.source_key for c in category.sources} == {"MONOGRAPH", "PLLR"}
 
@@ -125,4 +145,12 @@ def test_graph_is_rdflib_dataset(kg: KnowledgeGraph) -> None:
 
     assert isinstance(kg.graph, Dataset)
     names = {str(g).rsplit("/", 1)[-1] for g in kg.named_graphs()}
-    assert {"ontology", "entities", "monograph", "references", "sources", "mappings", "reference-drugs"} <= names
+    assert {
+        "ontology",
+        "entities",
+        "monograph",
+        "references",
+        "sources",
+        "mappings",
+        "reference-drugs",
+    } <= names

@@ -15,20 +15,42 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_wheel_installs_and_answers_from_elsewhere(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
-                   check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     (wheel,) = dist.glob("baclokg-*.whl")
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True,
-                   text=True, timeout=600)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = subprocess.run([str(env_dir / "bin" / "baclokg"), "query", "cq-01-ingredient-and-brands", "--format", "csv"],
-                            cwd=elsewhere, capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [str(env_dir / "bin" / "baclokg"), "query", "cq-01-ingredient-and-brands", "--format", "csv"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
-    assert "baclofen" in result.stdout and "Baclotop" in result.stdout
-    where = subprocess.run([str(python), "-c", "import baclokg.paths as p; print(p.data_root())"], cwd=elsewhere,
-                           capture_output=True, text=True, check=True).stdout
+    assert "baclofen" in result.stdout
+    assert "Baclotop" in result.stdout
+    where = subprocess.run(
+        [str(python), "-c", "import baclokg.paths as p; print(p.data_root())"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "site-packages" in where

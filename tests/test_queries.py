@@ -28,7 +28,9 @@ def test_expected_answer(kg: KnowledgeGraph, query) -> None:  # type: ignore[no-
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.id)
 def test_same_answer_on_both_engines(kgs: dict[str, KnowledgeGraph], query) -> None:  # type: ignore[no-untyped-def]
-    answers = [_multiset([{k: text(v) for k, v in r.items()} for r in kg.rows(query.id)]) for kg in kgs.values()]
+    answers = [
+        _multiset([{k: text(v) for k, v in r.items()} for r in kg.rows(query.id)]) for kg in kgs.values()
+    ]
     assert answers[0] == answers[1]
 
 
@@ -39,7 +41,9 @@ def test_every_competency_question_has_a_query() -> None:
 
 @pytest.mark.parametrize("query", [q for q in QUERIES if q.kind == "competency"], ids=lambda q: q.id)
 def test_competency_queries_are_documented_and_cited(query) -> None:  # type: ignore[no-untyped-def]
-    assert query.title and query.question and query.expected
+    assert query.title
+    assert query.question
+    assert query.expected
     if query.id != "cq-14-identifiers":
         assert all(row.get("sourceLabel") for row in query.expected), "every answer names its source"
 
@@ -56,7 +60,7 @@ def test_unique_prefix_finds_query() -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        '<http://example.org/x> } UNION { ?s ?p ?o',
+        "<http://example.org/x> } UNION { ?s ?p ?o",
         "http://example.org/a b",
         'http://example.org/"quoted"',
         "http://example.org/{brace}",
@@ -80,7 +84,8 @@ def test_parameters_are_terms_not_text(kg: KnowledgeGraph) -> None:
 def test_parameter_by_name_and_curie(kg: KnowledgeGraph) -> None:
     by_name = kg.rows("cq-06-co-medication", comedication="diazepam")
     by_curie = kg.rows("cq-06-co-medication", comedication="CHEBI:49575")
-    assert by_name == by_curie and by_name
+    assert by_name == by_curie
+    assert by_name
 
 
 def test_unknown_parameter(kg: KnowledgeGraph) -> None:

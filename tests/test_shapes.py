@@ -57,7 +57,8 @@ def test_shape_rejects_its_negative_fixture(cls: URIRef) -> None:
     shape = next(_shapes().subjects(SH.targetClass, cls))
     own = {shape, *_shapes().objects(shape, SH.property)}
     hits = [
-        r for r in results.subjects(RDF.type, SH.ValidationResult)
+        r
+        for r in results.subjects(RDF.type, SH.ValidationResult)
         if results.value(r, SH.focusNode) in instances and results.value(r, SH.sourceShape) in own
     ]
     assert hits, f"{cls} fixture is not rejected by {shape}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from pathlib import Path
@@ -14,7 +15,9 @@ from baclokg import DataError
 
 def test_extra_file_is_queryable_in_its_own_graph(tmp_path: Path) -> None:
     extra = tmp_path / "mine.ttl"
-    extra.write_text('<http://purl.obolibrary.org/obo/CHEBI_2972> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n')
+    extra.write_text(
+        '<http://purl.obolibrary.org/obo/CHEBI_2972> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n'
+    )
     kg = baclokg.load([extra], engine="rdflib")
     assert extra.resolve().as_uri() in {str(g) for g in kg.named_graphs()}
     assert kg.sparql("ASK { ?s rdfs:comment 'x' }").askAnswer
@@ -25,18 +28,21 @@ def test_extra_file_is_queryable_in_its_own_graph(tmp_path: Path) -> None:
     ("name", "content", "line"),
     [
         ("broken.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n", 3),
-        ("broken.nt", "<http://e/a> <http://e/b> <http://e/c> .\n<http://e/a> <http://e/b> \"open .\n", 2),
+        ("broken.nt", '<http://e/a> <http://e/b> <http://e/c> .\n<http://e/a> <http://e/b> "open .\n', 2),
         ("broken.jsonld", '{"@id": "http://e/a", "http://e/b": [}', 1),
     ],
 )
-def test_malformed_file_names_file_and_line(tmp_path: Path, engine: str, name: str, content: str, line: int) -> None:
+def test_malformed_file_names_file_and_line(
+    tmp_path: Path, engine: str, name: str, content: str, line: int
+) -> None:
     good = tmp_path / "good.ttl"
     good.write_text("<http://e/good> <http://e/p> <http://e/o> .\n")
     bad = tmp_path / name
     bad.write_text(content)
     with pytest.raises(DataError) as error:
         baclokg.load([good, bad], engine=engine)  # type: ignore[arg-type]
-    assert error.value.path == str(bad) and error.value.line == line
+    assert error.value.path == str(bad)
+    assert error.value.line == line
     assert f"{bad}:{line}" in str(error.value)
 
 
@@ -49,7 +55,9 @@ def test_unknown_suffix_and_missing_file(tmp_path: Path) -> None:
 
 def test_extra_file_may_not_overwrite_a_bundled_graph(tmp_path: Path) -> None:
     sneaky = tmp_path / "sneaky.trig"
-    sneaky.write_text("<https://w3id.org/baclokg/graph/monograph> { <http://e/a> <http://e/b> <http://e/c> . }\n")
+    sneaky.write_text(
+        "<https://w3id.org/baclokg/graph/monograph> { <http://e/a> <http://e/b> <http://e/c> . }\n"
+    )
     with pytest.raises(DataError, match="bundled graph"):
         baclokg.load([sneaky])
 
@@ -73,9 +81,10 @@ def test_jsonld_remote_context_is_refused_without_contact(tmp_path: Path) -> Non
     watcher = threading.Thread(target=watch)
     watcher.start()
     remote = tmp_path / "remote.jsonld"
-    remote.write_text('{"@context": "http://127.0.0.1:%d/context.jsonld", "@id": "http://e/a", "name": "x"}' % port)
+    context = f"http://127.0.0.1:{port}/context.jsonld"
+    remote.write_text(json.dumps({"@context": context, "@id": "http://e/a", "name": "x"}))
     try:
-        with pytest.raises(DataError, match="remote.jsonld"):
+        with pytest.raises(DataError, match=r"remote\.jsonld"):
             baclokg.load([remote])
     finally:
         watcher.join()

@@ -41,7 +41,8 @@ def test_owl_rl_finds_inconsistency(tmp_path: Path) -> None:
     bad = tmp_path / "inconsistent.ttl"
     bad.write_text(
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-        "<http://purl.obolibrary.org/obo/CHEBI_2972> owl:differentFrom <http://purl.obolibrary.org/obo/CHEBI_2972> .\n"
+        "@prefix CHEBI: <http://purl.obolibrary.org/obo/CHEBI_> .\n"
+        "CHEBI:2972 owl:differentFrom CHEBI:2972 .\n"
     )
     assert check_owl_rl(union_graph(baclokg.load([bad])))
 

@@ -1,0 +1,50 @@
+"""The README's examples are run, so the documentation cannot drift from the commands."""
+
+from __future__ import annotations
+
+import doctest
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from .conftest import Run
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _console_examples() -> list[tuple[list[str], list[str]]]:
+    """(command, expected output lines) for each ``$ baclokg ...`` line of a console block."""
+    examples: list[tuple[list[str], list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                examples.append((shlex.split(line[2:]), []))
+            elif examples:
+                examples[-1][1].append(line.rstrip())
+    return examples
+
+
+def _matches(expected: list[str], actual: list[str]) -> bool:
+    """Line-by-line match where a line '...' stands for any number of lines."""
+    if not expected:
+        return not actual
+    if expected[0] == "...":
+        return any(_matches(expected[1:], actual[i:]) for i in range(len(actual) + 1))
+    return bool(actual) and expected[0] == actual[0] and _matches(expected[1:], actual[1:])
+
+
+@pytest.mark.parametrize(("command", "expected"), _console_examples(), ids=lambda v: " ".join(v)[:60])
+def test_console_example(run_cli: Run, command: list[str], expected: list[str]) -> None:
+    assert command[0] == "baclokg"
+    result = run_cli(*command[1:])
+    assert result.returncode == 0, result.stderr
+    actual = [line.rstrip() for line in result.stdout.splitlines()]
+    assert _matches(expected, actual), "\n".join(actual)
+
+
+def test_python_examples() -> None:
+    failures, tried = doctest.testfile(str(README), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert tried > 0
+    assert failures == 0
