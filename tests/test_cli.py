@@ -49,7 +49,9 @@ def test_queries_lists_every_query(run_cli: Run) -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "table"])
 def test_query_formats(run_cli: Run, fmt: str) -> None:
-    result = run_cli("query", "cq-06-co-medication", "--param", "comedication=diazepam", "--format", fmt, columns=400)
+    result = run_cli(
+        "query", "cq-06-co-medication", "--param", "comedication=diazepam", "--format", fmt, columns=400
+    )
     assert result.returncode == 0, result.stderr
     assert any(form in result.stdout for form in ("CHEBI_35488", "CHEBI:35488"))
 
