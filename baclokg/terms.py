@@ -14,12 +14,15 @@ rdflib.term.URIRef('http://purl.obolibrary.org/obo/CHEBI_2972')
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .prefixes import compact
+
+N = TypeVar("N", bound=Node)
 
 __all__ = ["plain", "text", "to_oxigraph", "to_rdflib"]
 
@@ -54,14 +57,14 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"no pyoxigraph term for {term!r}")
 
 
-def plain(term: Node) -> Node:
+def plain(term: N) -> N:
     """The same term, with ``"x"^^xsd:string`` written as the simple literal ``"x"`` (one literal in RDF 1.1).
 
     >>> plain(Literal("mg", datatype=XSD.string)) == Literal("mg")
     True
     """
     if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
+        return Literal(str(term))  # type: ignore[return-value]
     return term
 
 
