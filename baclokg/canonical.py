@@ -2,28 +2,30 @@
 
 Turtle files are re-serialised by rdflib's ``longturtle`` writer with canonical blank-node labels,
 the project's prefixes (only those used) and the leading comment block kept; the SSSOM table is
-sorted by subject, predicate and object. Same input graph, same bytes, whatever the hash seed.
+sorted by subject, predicate and object; the JSON-LD context is written from the prefix table.
+Same input graph, same bytes, whatever the hash seed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 from rdflib import Graph
 
-from .paths import graph_dir, ontology_dir
-from .prefixes import PREFIXES
+from .paths import context_file, graph_dir, ontology_dir
+from .prefixes import PREFIXES, context
 from .store import SSSOM_SUFFIX
 
 __all__ = ["canonical_sssom", "canonical_turtle", "data_files", "format_file"]
 
 
 def data_files() -> list[Path]:
-    """The files ``fmt`` keeps canonical: every Turtle file and SSSOM table in ontology/ and graph/."""
+    """The files ``fmt`` keeps canonical: Turtle files, the SSSOM table and the JSON-LD context."""
     files = [*sorted(ontology_dir().glob("*.ttl")), *sorted(graph_dir().glob("*.ttl"))]
-    return files + sorted(graph_dir().glob("*" + SSSOM_SUFFIX))
+    return [*files, *sorted(graph_dir().glob("*" + SSSOM_SUFFIX)), context_file()]
 
 
 def _leading_comments(text: str) -> str:
@@ -62,6 +64,8 @@ def canonical_sssom(text: str) -> str:
 
 def format_file(path: Path) -> str:
     """The canonical text of a data file."""
+    if path == context_file():
+        return json.dumps(context(), indent=2) + "\n"
     text = path.read_text(encoding="utf-8")
     if path.name.endswith(SSSOM_SUFFIX):
         return canonical_sssom(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["data_root", "graph_dir", "ontology_dir", "queries_dir", "shapes_file"]
+__all__ = ["context_file", "data_root", "graph_dir", "ontology_dir", "queries_dir", "shapes_file"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -37,6 +37,11 @@ def graph_dir() -> Path:
 def queries_dir() -> Path:
     """The named SPARQL queries (``cq-*.rq``, ``qc-*.rq``, ``api-*.rq``)."""
     return data_root() / "queries"
+
+
+def context_file() -> Path:
+    """The bundled JSON-LD context (the project's prefixes), served as ``CONTEXT_IRI``."""
+    return ontology_dir() / "baclokg.context.jsonld"
 
 
 def shapes_file() -> Path:

@@ -14,9 +14,11 @@ Project prefixes live under ``https://w3id.org/baclokg/`` (the layout is describ
 
 from __future__ import annotations
 
-__all__ = ["BASE", "PREFIXES", "compact", "expand", "is_curie"]
+__all__ = ["BASE", "CONTEXT_IRI", "PREFIXES", "compact", "context", "expand", "is_curie"]
 
 BASE = "https://w3id.org/baclokg/"
+#: the IRI under which the bundled JSON-LD context (``ontology/baclokg.context.jsonld``) is known
+CONTEXT_IRI = BASE + "context.jsonld"
 
 #: prefix -> IRI namespace. Order matters for :func:`compact`: longer namespaces win.
 PREFIXES: dict[str, str] = {
@@ -69,6 +71,23 @@ PREFIXES: dict[str, str] = {
 }
 
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: len(kv[1]), reverse=True)
+
+
+def context() -> dict[str, dict[str, object]]:
+    """The JSON-LD context of the prefix table (the content of ``ontology/baclokg.context.jsonld``).
+
+    JSON-LD 1.1 uses a term as a prefix only if its IRI ends in a general delimiter, or if it says
+    ``"@prefix": true``, as OBO namespaces (ending in ``_``) must.
+
+    >>> context()["@context"]["CHEBI"]
+    {'@id': 'http://purl.obolibrary.org/obo/CHEBI_', '@prefix': True}
+    >>> context()["@context"]["schema"]
+    'http://schema.org/'
+    """
+    entries: dict[str, object] = {}
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: kv[0].casefold()):
+        entries[prefix] = namespace if namespace[-1] in ":/?#[]@" else {"@id": namespace, "@prefix": True}
+    return {"@context": entries}
 
 
 def is_curie(text: str) -> bool:

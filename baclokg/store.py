@@ -8,6 +8,7 @@ No parser is allowed to fetch anything: pyoxigraph refuses remote JSON-LD contex
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,8 @@ from rdflib import Dataset, URIRef
 
 from .errors import DataError
 from .formats import by_suffix
-from .paths import graph_dir, ontology_dir
-from .prefixes import PREFIXES, expand
+from .paths import context_file, graph_dir, ontology_dir
+from .prefixes import CONTEXT_IRI, PREFIXES, expand
 from .terms import to_rdflib
 
 __all__ = ["ENGINES", "Engine", "NamedGraph", "bundled_graphs", "new_dataset", "parse_file", "read_sssom"]
@@ -87,12 +88,15 @@ def parse_file(path: Path, graph_iri: str) -> list[ox.Quad]:
     if not path.is_file():
         raise DataError(str(path), "no such file")
     target = ox.NamedNode(graph_iri)
+    source: dict[str, object] = {"path": str(path)}
+    if fmt.name == "jsonld":
+        source = _jsonld_source(path)
     try:
         quads = [
             q
             if not isinstance(q.graph_name, ox.DefaultGraph)
             else ox.Quad(q.subject, q.predicate, q.object, target)
-            for q in ox.parse(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())  # type: ignore[arg-type]
+            for q in ox.parse(**source, format=fmt.oxigraph, base_iri=path.resolve().as_uri())  # type: ignore[arg-type]
         ]
     except SyntaxError as error:
         message = str(error).split(" (line ")[0]
@@ -105,6 +109,42 @@ def parse_file(path: Path, graph_iri: str) -> list[ox.Quad]:
 
 
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def _jsonld_source(path: Path) -> dict[str, object]:
+    """JSON-LD input with the bundled context inlined; any other remote context stays (and is refused)."""
+    raw = path.read_bytes()
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise DataError(str(path), f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
+    except UnicodeDecodeError as error:
+        raise DataError(str(path), f"not UTF-8: {error.reason}") from None
+    inlined, changed = _inline_context(document)
+    return {"input": json.dumps(inlined).encode() if changed else raw}
+
+
+def _inline_context(node: object) -> tuple[object, bool]:
+    if isinstance(node, list):
+        items = [_inline_context(item) for item in node]
+        return [item for item, _ in items], any(changed for _, changed in items)
+    if not isinstance(node, dict):
+        return node, False
+    changed = False
+    result: dict[str, object] = {}
+    for key, value in node.items():
+        if key == "@context":
+            values = value if isinstance(value, list) else [value]
+            if CONTEXT_IRI in values:
+                bundled = json.loads(context_file().read_text(encoding="utf-8"))["@context"]
+                values = [bundled if v == CONTEXT_IRI else v for v in values]
+                value, changed = (values if isinstance(value, list) else values[0]), True
+        inner, inner_changed = _inline_context(value)
+        result[key] = inner
+        changed = changed or inner_changed
+    return result, changed
+
+
 SSSOM_COLUMNS = (
     "subject_id",
     "subject_label",

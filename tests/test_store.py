@@ -90,3 +90,18 @@ def test_jsonld_remote_context_is_refused_without_contact(tmp_path: Path) -> Non
         watcher.join()
         listener.close()
     assert not contacted.is_set(), "loading a JSON-LD file must not fetch its context"
+
+
+def test_jsonld_with_the_bundled_context_loads_offline(tmp_path: Path) -> None:
+    doc = tmp_path / "note.jsonld"
+    doc.write_text(
+        json.dumps(
+            {
+                "@context": ["https://w3id.org/baclokg/context.jsonld", {"note": "rdfs:comment"}],
+                "@id": "CHEBI:2972",
+                "note": "from a JSON-LD file",
+            }
+        )
+    )
+    kg = baclokg.load([doc])
+    assert kg.sparql("ASK { CHEBI:2972 rdfs:comment 'from a JSON-LD file' }").askAnswer
