@@ -140,7 +140,7 @@ def validate(files: Sequence[str], engine: str, no_owl_rl: bool) -> None:
     summary = f"{len(report.findings)} problem(s) found by: {', '.join(report.checks)}"
     if not report.ok:
         _fail(summary, 1)
-    click.echo(f"ok: {len(kg)} quads; no problems found by: {', '.join(report.checks)}")
+    click.echo(f"ok: {len(kg)} triples; no problems found by: {', '.join(report.checks)}")
 
 
 @cli.command()

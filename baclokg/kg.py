@@ -50,7 +50,8 @@ class KnowledgeGraph:
         )
 
     def __len__(self) -> int:
-        return sum(1 for _ in self._dataset.quads((None, None, None, None)))
+        """The number of triples in the default graph (the union of the named graphs)."""
+        return len(self._dataset.default_graph)
 
     # -- queries ----------------------------------------------------------------------
 
