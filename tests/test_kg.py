@@ -154,3 +154,13 @@ def test_graph_is_rdflib_dataset(kg: KnowledgeGraph) -> None:
         "mappings",
         "reference-drugs",
     } <= names
+
+
+@pytest.mark.parametrize(
+    "comedication",
+    ["diazepam", "alprazolam", "midazolam", "zolpidem", "phenobarbital", "gaboxadol", "ethanol"],
+)
+def test_reference_drugs_interact_through_roles(kg: KnowledgeGraph, comedication: str) -> None:
+    (check,) = kg.interactions_with([comedication])
+    assert check.interacts
+    assert all(c.source_key for item in check.via for c in item.sources)
