@@ -125,6 +125,77 @@ def query(
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
+@click.option(
+    "--data", "extra", multiple=True, type=click.Path(dir_okay=False), help="Extra RDF file to serve."
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Time limit of one query, in seconds.",
+)
+@click.option(
+    "--workers", default=None, type=click.IntRange(1, 256), help="Query worker processes [default: cores]."
+)
+@click.option("--max-request-bytes", default=1024 * 1024, show_default=True, type=click.IntRange(1024))
+@click.option("--max-result-bytes", default=64 * 1024 * 1024, show_default=True, type=click.IntRange(1024))
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates that carry the token (never LOAD).")
+@click.option(
+    "--update-token",
+    envvar="BACLOKG_UPDATE_TOKEN",
+    default=None,
+    help="Token an update must send as 'Authorization: Bearer TOKEN' [env: BACLOKG_UPDATE_TOKEN].",
+)
+def serve(
+    host: str,
+    port: int,
+    engine: str,
+    extra: Sequence[str],
+    timeout: float,
+    workers: int | None,
+    max_request_bytes: int,
+    max_result_bytes: int,
+    allow_update: bool,
+    update_token: str | None,
+) -> None:
+    """Serve the graph: SPARQL 1.1 endpoint at /sparql, query page at /, entity pages, /api."""
+    import uvicorn
+
+    from .endpoint import Settings
+    from .kg import load
+    from .service import create_app
+
+    if allow_update and not update_token:
+        _fail("--allow-update needs --update-token (or BACLOKG_UPDATE_TOKEN)")
+    kg = load(extra, engine=engine)  # type: ignore[arg-type]
+    settings = Settings(
+        timeout=timeout,
+        max_request_bytes=max_request_bytes,
+        max_result_bytes=max_result_bytes,
+        workers=workers,
+        allow_update=allow_update,
+        update_token=update_token,
+    )
+    click.echo(
+        f"BacloKG: {len(kg)} triples; SPARQL endpoint http://{host}:{port}/sparql, query page "
+        f"http://{host}:{port}/",
+        err=True,
+    )
+    uvicorn.run(
+        create_app(kg, settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
+
+
+@cli.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
 @click.option("--no-owl-rl", is_flag=True, help="Skip the OWL RL consistency check.")

@@ -1,0 +1,76 @@
+"""Descriptions of the service and its data: a SPARQL 1.1 Service Description and a VoID dataset."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+from .formats import FORMATS
+from .kg import KnowledgeGraph
+from .prefixes import BASE
+
+__all__ = ["service_description", "void_description"]
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+FORMAT_IRIS = {  # the W3C format registry (https://www.w3.org/ns/formats/)
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "nquads": "N-Quads",
+    "trig": "TriG",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+}
+DATASET = URIRef(BASE + "dataset")
+
+
+def service_description(kg: KnowledgeGraph, endpoint: str) -> Graph:
+    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint``."""
+    graph = Graph(bind_namespaces="none")
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    service = URIRef(endpoint)
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for fmt in FORMATS:
+        graph.add((service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/" + FORMAT_IRIS[fmt.name])))
+    dataset = BNode("dataset")
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, DCTERMS.source, DATASET))
+    default = BNode("default")
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, VOID.triples, Literal(len(kg), datatype=XSD.integer)))
+    for iri in kg.named_graphs():
+        named = BNode("graph-" + str(iri).rsplit("/", 1)[-1].replace(".", "-"))
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, iri))
+    return graph
+
+
+def void_description(kg: KnowledgeGraph, endpoint: str) -> Graph:
+    """A VoID description of the dataset, with one subset per named graph."""
+    graph = Graph(bind_namespaces="none")
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    graph.add((DATASET, RDF.type, VOID.Dataset))
+    graph.add((DATASET, DCTERMS.title, Literal("BacloKG: the Baclotop (baclofen) monograph knowledge graph")))
+    graph.add((DATASET, DCTERMS.license, URIRef("https://creativecommons.org/publicdomain/zero/1.0/")))
+    graph.add((DATASET, VOID.sparqlEndpoint, URIRef(endpoint)))
+    graph.add((DATASET, VOID.triples, Literal(len(kg), datatype=XSD.integer)))
+    graph.add((DATASET, VOID.uriSpace, Literal(BASE)))
+    for iri in kg.named_graphs():
+        subset = URIRef(str(iri))
+        graph.add((DATASET, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, VOID.triples, Literal(len(kg.graph.graph(subset)), datatype=XSD.integer)))
+    return graph

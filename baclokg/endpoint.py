@@ -1,0 +1,241 @@
+"""The SPARQL 1.1 Protocol router for ``/sparql``: methods, media types, limits, cache, workers."""
+
+from __future__ import annotations
+
+import hmac
+from collections import OrderedDict
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .describe import service_description
+from .errors import QueryError
+from .evaluate import error_answer
+from .formats import by_name
+from .kg import KnowledgeGraph
+from .negotiate import choose
+from .safety import RefusedQueryError, inspect_update
+from .workers import Answer, QueryTimeoutError, WorkerPool
+
+__all__ = ["ResponseCache", "Settings", "SparqlEndpoint"]
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT_QUERY = "application/sparql-query"
+DIRECT_UPDATE = "application/sparql-update"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Limits and switches of the service."""
+
+    timeout: float = 10.0
+    max_request_bytes: int = 1024 * 1024
+    max_result_bytes: int = 64 * 1024 * 1024
+    cache_bytes: int = 64 * 1024 * 1024
+    workers: int | None = None
+    allow_update: bool = False
+    update_token: str | None = None
+
+
+class ResponseCache:
+    """A bounded LRU cache of answers, keyed on everything that decides an answer.
+
+    >>> cache = ResponseCache(max_bytes=10)
+    >>> cache.put(("q",), Answer(200, "text/csv", b"123456"))
+    >>> cache.get(("q",)).body
+    b'123456'
+    >>> cache.put(("r",), Answer(200, "text/csv", b"abcdefgh"))
+    >>> cache.get(("q",)) is None, cache.size
+    (True, 8)
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._items: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> Answer | None:
+        answer = self._items.get(key)
+        if answer is not None:
+            self._items.move_to_end(key)
+        return answer
+
+    def put(self, key: tuple[object, ...], answer: Answer) -> None:
+        if len(answer.body) > self.max_bytes or key in self._items:
+            return
+        self._items[key] = answer
+        self.size += len(answer.body)
+        while self.size > self.max_bytes:
+            _, old = self._items.popitem(last=False)
+            self.size -= len(old.body)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.size = 0
+
+
+def _response(answer: Answer) -> Response:
+    return Response(
+        answer.body, status_code=answer.status, media_type=answer.media_type, headers={"Vary": "Accept"}
+    )
+
+
+def _error(status: int, message: str, **headers: str) -> Response:
+    answer = error_answer(status, message)
+    return Response(answer.body, status_code=status, media_type=answer.media_type, headers=headers)
+
+
+class _BadRequestError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+
+
+class SparqlEndpoint:
+    """The ASGI-facing handler of ``/sparql``."""
+
+    def __init__(self, kg: KnowledgeGraph, pool: WorkerPool, settings: Settings) -> None:
+        self.kg = kg
+        self.pool = pool
+        self.settings = settings
+        self.cache = ResponseCache(settings.cache_bytes)
+        self.updates: list[str] = []
+
+    async def __call__(self, request: Request) -> Response:
+        if request.method not in ("GET", "POST", "HEAD"):
+            return _error(
+                405, f"{request.method} is not allowed on /sparql; use GET or POST", Allow="GET, POST"
+            )
+        try:
+            params, direct = await self._read(request)
+        except _BadRequestError as error:
+            return _error(error.status, error.message)
+        queries = [v for k, v in params if k == "query"]
+        updates = [v for k, v in params if k == "update"]
+        if direct is not None:
+            kind, text = direct
+            (queries if kind == "query" else updates).append(text)
+        if len(queries) + len(updates) > 1:
+            return _error(400, "give exactly one query or update per request")
+        if updates:
+            return await self._update(request, updates[0], params)
+        if not queries:
+            if request.method == "POST":
+                return _error(400, "no query given")
+            return self._description(request)
+        default = tuple(v for k, v in params if k == "default-graph-uri")
+        named = tuple(v for k, v in params if k == "named-graph-uri")
+        accept = request.headers.get("accept")
+        chosen = dict(params).get("format")
+        if chosen:
+            try:
+                accept = by_name(chosen).media_type
+            except KeyError:
+                accept = chosen
+        key = (queries[0], default, named, (accept or "").strip())
+        cached = self.cache.get(key)
+        if cached is not None:
+            return _response(cached)
+        try:
+            answer = await self.pool.run(
+                {
+                    "op": "query",
+                    "query": queries[0],
+                    "default_graphs": default,
+                    "named_graphs": named,
+                    "accept": accept,
+                }
+            )
+        except QueryTimeoutError:
+            return _error(
+                503,
+                f"the query ran longer than the time limit of {self.settings.timeout:g} s and was stopped",
+                **{"Retry-After": "1"},
+            )
+        if answer.status == 200:
+            self.cache.put(key, answer)
+        return _response(answer)
+
+    async def _read(self, request: Request) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+        """The protocol parameters (URL and form body) and a direct-POST query or update, if any."""
+        params = list(request.query_params.multi_items())
+        if request.method != "POST":
+            return params, None
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > self.settings.max_request_bytes:
+            raise _BadRequestError(413, self._too_large())
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > self.settings.max_request_bytes:
+                raise _BadRequestError(
+                    413, f"the request body is larger than {self.settings.max_request_bytes} bytes"
+                )
+        content_type = request.headers.get("content-type", "")
+        media, _, options = content_type.partition(";")
+        media = media.strip().lower()
+        charset = "utf-8"
+        for option in options.split(";"):
+            key, _, value = option.partition("=")
+            if key.strip().lower() == "charset":
+                charset = value.strip().strip('"').lower()
+        if media not in (FORM, DIRECT_QUERY, DIRECT_UPDATE):
+            shown = media or "no Content-Type"
+            raise _BadRequestError(
+                415,
+                f"{shown} is not accepted: POST a query as {DIRECT_QUERY}, an update as "
+                f"{DIRECT_UPDATE}, or either as {FORM}",
+            )
+        if charset not in ("utf-8", "utf8"):
+            raise _BadRequestError(415, f"charset {charset} is not accepted: send UTF-8")
+        try:
+            text = bytes(body).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _BadRequestError(400, "the request body is not valid UTF-8") from None
+        if media == FORM:
+            try:
+                params += parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+            except (ValueError, UnicodeDecodeError):
+                raise _BadRequestError(400, "the form body is not valid UTF-8 form encoding") from None
+            return params, None
+        return params, ("query" if media == DIRECT_QUERY else "update", text)
+
+    def _too_large(self) -> str:
+        return f"the request body is larger than the limit of {self.settings.max_request_bytes} bytes"
+
+    def _description(self, request: Request) -> Response:
+        fmt = choose(request.headers.get("accept"), "rdf")
+        if fmt is None:
+            return _error(406, "the service description is available as RDF (Turtle, JSON-LD, RDF/XML, ...)")
+        endpoint = str(request.url.replace(query=""))
+        body = service_description(self.kg, endpoint).serialize(format=fmt.rdflib, encoding="utf-8")
+        return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+
+    async def _update(self, request: Request, update: str, params: list[tuple[str, str]]) -> Response:
+        if request.method != "POST":
+            return _error(405, "updates must be POSTed", Allow="POST")
+        if not self.settings.allow_update or not self.settings.update_token:
+            return _error(403, "this endpoint is read-only: updates are refused")
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), self.settings.update_token.encode()):
+            return _error(
+                401,
+                "updates need the server's token (Authorization: Bearer TOKEN)",
+                **{"WWW-Authenticate": "Bearer"},
+            )
+        if any(k in ("using-graph-uri", "using-named-graph-uri") for k, _ in params):
+            return _error(400, "using-graph-uri and using-named-graph-uri are not supported")
+        try:
+            inspect_update(update)
+        except (RefusedQueryError, QueryError) as error:
+            return _error(400, str(error))
+        answers = await self.pool.broadcast({"op": "update", "update": update})
+        failed = [a for a in answers if a.status >= 300]
+        if failed:
+            return _response(failed[0])
+        self.updates.append(update)
+        self.kg.graph.update(update)  # keep the pages and descriptions of this process in step
+        self.cache.clear()
+        return Response(status_code=204)

@@ -1,0 +1,158 @@
+"""Inside a worker process: check, evaluate and serialise one request into an HTTP-ready answer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+
+from .errors import BacloKGError, NotFoundError, ParameterError, QueryError
+from .formats import Format
+from .kg import load
+from .negotiate import choose
+from .safety import RefusedQueryError, inspect
+from .terms import text
+from .workers import Answer, WorkerSpec
+
+__all__ = ["Evaluator", "error_answer"]
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class _CappedWriter:
+    """A byte sink that stops the serialiser once the result passes the size limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _TooLargeError
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def error_answer(status: int, message: str) -> Answer:
+    """A plain-text error answer (never a stack trace)."""
+    return Answer(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
+
+
+class Evaluator:
+    """Holds a worker's own knowledge graph and answers requests against it."""
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        self.spec = spec
+        self.kg = load(spec.extra, engine=spec.engine)  # type: ignore[arg-type]
+        self.graphs = frozenset(str(g) for g in self.kg.named_graphs())
+        store = self.kg.graph.store
+        self.store: ox.Store | None = store._inner if isinstance(store, OxigraphStore) else None
+        for update in spec.updates:
+            self.apply_update(update)
+
+    def apply_update(self, update: str) -> None:
+        """Apply an already checked SPARQL update to this worker's graph."""
+        self.kg.graph.update(update)
+
+    def run(self, request: dict[str, Any]) -> Answer:
+        try:
+            if request["op"] == "query":
+                return self._query(request)
+            if request["op"] == "named":
+                return self._named(request)
+            if request["op"] == "update":
+                self.apply_update(request["update"])
+                return Answer(204, "text/plain", b"")
+            return error_answer(400, f"unknown operation {request['op']!r}")
+        except (RefusedQueryError, QueryError, ParameterError) as error:
+            return error_answer(400, str(error))
+        except NotFoundError as error:
+            return error_answer(404, str(error))
+        except _TooLargeError:
+            return error_answer(
+                413, f"the result is larger than the limit of {self.spec.max_result_bytes} bytes"
+            )
+        except BacloKGError as error:
+            return error_answer(400, str(error))
+        except Exception as error:  # a fault of the service: reported without a stack trace
+            return error_answer(500, f"internal error while evaluating the query ({type(error).__name__})")
+
+    def _query(self, request: dict[str, Any]) -> Answer:
+        query: str = request["query"]
+        plan = inspect(query, self.graphs)
+        default = list(request.get("default_graphs") or ())
+        named = list(request.get("named_graphs") or ())
+        for iri in (*default, *named):
+            if iri not in self.graphs:
+                raise RefusedQueryError(f"graph <{iri}> is not in this dataset")
+        fmt = choose(request.get("accept"), plan.kind)  # type: ignore[arg-type]
+        if fmt is None:
+            kinds = "SPARQL results" if plan.kind == "results" else "RDF"
+            return error_answer(
+                406, f"none of the accepted media types can carry a {plan.form} result ({kinds})"
+            )
+        if self.store is not None:
+            return self._oxigraph(query, default, named, fmt)
+        return self._rdflib(query, default, named, fmt)
+
+    def _oxigraph(self, query: str, default: list[str], named: list[str], fmt: Format) -> Answer:
+        assert self.store is not None
+        options: dict[str, Any] = {}
+        if default or named:  # the protocol's dataset replaces the query's own FROM clauses
+            options["default_graph"] = [ox.NamedNode(iri) for iri in default]
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in named]
+        try:
+            result = self.store.query(query, **options)
+        except SyntaxError as error:
+            raise QueryError(f"invalid SPARQL: {error}") from None
+        writer = _CappedWriter(self.spec.max_result_bytes)
+        result.serialize(writer, format=fmt.oxigraph)  # type: ignore[arg-type]
+        return Answer(200, _content_type(fmt), writer.value())
+
+    def _rdflib(self, query: str, default: list[str], named: list[str], fmt: Format) -> Answer:
+        if default or named:
+            raise RefusedQueryError("default-graph-uri and named-graph-uri need the oxigraph engine")
+        result = self.kg.sparql(query)
+        if result.type in ("SELECT", "ASK"):
+            from .results import serialize_result
+
+            body = serialize_result(result, fmt).encode()
+        else:
+            assert result.graph is not None
+            body = result.graph.serialize(format=fmt.rdflib, encoding="utf-8")
+        if len(body) > self.spec.max_result_bytes:
+            raise _TooLargeError
+        return Answer(200, _content_type(fmt), body)
+
+    def _named(self, request: dict[str, Any]) -> Answer:
+        rows = self.kg.rows(request["name"], **request.get("params", {}))
+        data = [{key: text(value) for key, value in row.items() if value is not None} for row in rows]
+        body = json.dumps({"query": request["name"], "rows": data}, ensure_ascii=False).encode()
+        if len(body) > self.spec.max_result_bytes:
+            raise _TooLargeError
+        return Answer(200, "application/json", body)
+
+
+def _content_type(fmt: Format) -> str:
+    textual = fmt.media_type.startswith("text/") or fmt.name in (
+        "json",
+        "xml",
+        "jsonld",
+        "rdfxml",
+        "trig",
+        "nquads",
+        "ntriples",
+    )
+    return f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type

@@ -1,0 +1,161 @@
+"""HTML pages for people: the query page and a page for every resource, with its neighbourhood drawn."""
+
+from __future__ import annotations
+
+import json
+import math
+from html import escape
+from urllib.parse import quote
+
+from rdflib import URIRef
+from rdflib.namespace import RDF, RDFS
+
+from .card import Section, card_header, card_sections
+from .errors import NotFoundError
+from .kg import KnowledgeGraph
+from .prefixes import BASE, compact
+from .queries import all_queries
+
+__all__ = ["href", "index_page", "resource_page"]
+
+_DRUG_TYPES = {URIRef(BASE + "vocab/DrugIngredient"), URIRef(BASE + "vocab/DrugProduct")}
+
+
+def href(iri: str) -> str:
+    """Where this service shows an IRI: its own path for BacloKG IRIs, /page?iri=... for the rest."""
+    if iri.startswith(BASE) and len(iri) > len(BASE):
+        return "/" + iri[len(BASE) :]
+    return "/page?iri=" + quote(iri, safe="")
+
+
+def _layout(title: str, body: str) -> str:
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{escape(title)} · BacloKG</title><link rel="stylesheet" href="/static/style.css"></head>'
+        '<body><header><a href="/">BacloKG</a> '
+        "<span>the Baclotop (baclofen) monograph as a knowledge graph</span>"
+        "</header><main>" + body + "</main></body></html>\n"
+    )
+
+
+def index_page() -> str:
+    """The query page: an editor with the named queries as examples (no external scripts)."""
+    examples = [
+        {"id": q.id, "title": q.title, "question": q.question, "sparql": q.sparql}
+        for q in all_queries()
+        if q.kind == "competency"
+    ]
+    options = "".join(
+        f'<option value="{escape(q["id"])}">{escape(q["id"])}: {escape(q["title"])}</option>'
+        for q in examples
+    )
+    data = json.dumps(examples).replace("</", "<\\/")
+    body = (
+        "<h1>Ask the knowledge graph</h1>"
+        "<p>SPARQL 1.1 over the union of BacloKG's named graphs. Pick an example or write your own query.</p>"
+        f'<label>Example <select id="examples">{options}</select></label>'
+        '<p id="question"></p>'
+        '<textarea id="query" spellcheck="false" rows="16"></textarea>'
+        '<div class="actions"><button id="run">Run</button> <span id="status"></span>'
+        ' <span id="downloads"></span></div>'
+        '<div id="results"></div>'
+        f'<script id="example-data" type="application/json">{data}</script>'
+        '<script src="/static/app.js"></script>'
+    )
+    return _layout("Query", body)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, URIRef):
+        return f'<a href="{escape(href(str(value)))}">{escape(compact(str(value)))}</a>'
+    return escape(str(value))
+
+
+def _table(section: Section) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in section.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in section.rows)
+    return (
+        f"<h2>{escape(section.title)}</h2><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _label(kg: KnowledgeGraph, node: object) -> str:
+    if isinstance(node, URIRef):
+        label = kg.graph.value(node, RDFS.label)
+        return str(label) if label is not None else compact(str(node))
+    return str(node)
+
+
+def neighbourhood_svg(kg: KnowledgeGraph, iri: URIRef, limit: int = 24) -> str:
+    """An SVG drawing of the resource and the resources it links to or is linked from."""
+    neighbours: dict[URIRef, str] = {}
+    for predicate, obj in sorted(kg.graph.predicate_objects(iri)):
+        if isinstance(obj, URIRef) and predicate != RDF.type and obj not in neighbours:
+            neighbours[obj] = compact(str(predicate))
+    for subject, predicate in sorted(kg.graph.subject_predicates(iri)):
+        if isinstance(subject, URIRef) and subject not in neighbours:
+            neighbours[subject] = "← " + compact(str(predicate))
+    items = list(neighbours.items())[:limit]
+    size, radius = 640, 240
+    centre = size / 2
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="graph" '
+        f'role="img" aria-label="neighbourhood of {escape(_label(kg, iri))}">'
+    ]
+    for index, (node, edge) in enumerate(items):
+        angle = 2 * math.pi * index / max(1, len(items))
+        x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
+        parts.append(f'<line x1="{centre:.0f}" y1="{centre:.0f}" x2="{x:.0f}" y2="{y:.0f}"/>')
+        parts.append(
+            f'<text class="edge" x="{(centre + x) / 2:.0f}" y="{(centre + y) / 2:.0f}">{escape(edge)}</text>'
+        )
+        parts.append(
+            f'<a href="{escape(href(str(node)))}"><circle cx="{x:.0f}" cy="{y:.0f}" r="6"/>'
+            f'<text x="{x:.0f}" y="{y - 10:.0f}">{escape(_label(kg, node)[:40])}</text></a>'
+        )
+    parts.append(
+        f'<circle class="centre" cx="{centre:.0f}" cy="{centre:.0f}" r="10"/>'
+        f'<text x="{centre:.0f}" y="{centre - 16:.0f}">{escape(_label(kg, iri)[:40])}</text></svg>'
+    )
+    return "".join(parts)
+
+
+def resource_page(kg: KnowledgeGraph, iri: URIRef) -> str | None:
+    """The HTML page of a resource (the drug card for a drug), or None if the graph knows nothing of it."""
+    outgoing = sorted(kg.graph.predicate_objects(iri))
+    incoming = sorted(kg.graph.subject_predicates(iri))
+    if not outgoing and not incoming:
+        return None
+    title = _label(kg, iri)
+    body = [f'<h1>{escape(title)}</h1><p class="iri">{escape(str(iri))}</p>']
+    types = set(kg.graph.objects(iri, RDF.type))
+    if types & _DRUG_TYPES:
+        try:
+            drug = kg.drug(str(iri))
+        except NotFoundError:
+            drug = None
+        if drug is not None:
+            body.append(
+                '<section class="card">' + "".join(f"<p>{escape(line)}</p>" for line in card_header(drug))
+            )
+            body.extend(_table(section) for section in card_sections(drug))
+            body.append("</section>")
+    body.append("<h2>Neighbourhood</h2>" + neighbourhood_svg(kg, iri))
+    rows = "".join(f"<tr><td>{_cell(p)}</td><td>{_cell(o)}</td></tr>" for p, o in outgoing)
+    body.append(
+        f"<h2>Statements about it</h2><table><thead><tr><th>property</th><th>value</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+    if incoming:
+        rows = "".join(f"<tr><td>{_cell(s)}</td><td>{_cell(p)}</td></tr>" for s, p in incoming)
+        body.append(
+            f"<h2>Linked from</h2><table><thead><tr><th>resource</th><th>property</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+    links = " · ".join(
+        f'<a href="{escape(href(str(iri)))}{"&" if "?" in href(str(iri)) else "?"}format={name}">{label}</a>'
+        for name, label in (("turtle", "Turtle"), ("jsonld", "JSON-LD"))
+    )
+    body.append(f"<p>This resource as RDF: {links}</p>")
+    return _layout(title, "".join(body))

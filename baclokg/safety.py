@@ -1,0 +1,129 @@
+"""What a query asks of the server, decided on the parsed query (not its text).
+
+The service is read-only and must never reach outside its dataset: SERVICE, and FROM or FROM NAMED
+naming a graph the dataset does not hold, are refused wherever they appear (subqueries included).
+Updates are analysed too: LOAD is always refused.
+
+>>> inspect("select * where { ?s ?p ?o }").form
+'SELECT'
+>>> inspect("PREFIX ex: <http://example.org/> SELECT * WHERE { { SELECT * { service ex:x { ?s ?p ?o } } } }")
+Traceback (most recent call last):
+...
+baclokg.safety.RefusedQueryError: SERVICE is not allowed: this endpoint does not query other endpoints
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import BacloKGError, QueryError
+
+__all__ = ["QueryPlan", "RefusedQueryError", "inspect", "inspect_update"]
+
+_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+class RefusedQueryError(BacloKGError, ValueError):
+    """The request is well formed but this server will not run it."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """The query form and the graphs its FROM / FROM NAMED clauses name."""
+
+    form: str
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        """``results`` for SELECT and ASK, ``rdf`` for CONSTRUCT and DESCRIBE."""
+        return "results" if self.form in ("SELECT", "ASK") else "rdf"
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Every node of a pyparsing/rdflib parse tree."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif hasattr(item, "asList") and not isinstance(item, str):
+            stack.extend(list(item))
+
+
+def _name(node: Any) -> str | None:
+    return getattr(node, "name", None) if not isinstance(node, str) else None
+
+
+def _parse_error(error: Exception) -> QueryError:
+    line, column = getattr(error, "lineno", None), getattr(error, "col", None)
+    where = f" at line {line}, column {column}" if line is not None else ""
+    return QueryError(f"invalid SPARQL{where}: {getattr(error, 'msg', error)}")
+
+
+def _check_graphs(iris: Iterable[str], allowed: frozenset[str] | None, clause: str) -> None:
+    for iri in iris:
+        if allowed is not None and iri not in allowed:
+            raise RefusedQueryError(
+                f"{clause} <{iri}> is not allowed: only graphs of this dataset can be named"
+            )
+
+
+def inspect(query: str, allowed_graphs: frozenset[str] | None = None) -> QueryPlan:
+    """Parse a query; raise QueryError if malformed, RefusedQueryError if it would reach outside."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(query)
+    except ParseException as error:
+        raise _parse_error(error) from None
+    except Exception as error:
+        raise QueryError(f"invalid SPARQL: {error}") from None
+    for node in _walk(parsed):
+        if _name(node) == "ServiceGraphPattern":
+            raise RefusedQueryError("SERVICE is not allowed: this endpoint does not query other endpoints")
+    try:
+        translated = translateQuery(parsed)
+    except Exception as error:
+        raise QueryError(f"invalid SPARQL: {error}") from None
+    algebra = translated.algebra
+    form = _FORMS.get(_name(parsed[1]) or "", "SELECT")
+    clauses = algebra.get("datasetClause") or []
+    default = tuple(str(c["default"]) for c in clauses if "default" in c)
+    named = tuple(str(c["named"]) for c in clauses if "named" in c)
+    _check_graphs(default, allowed_graphs, "FROM")
+    _check_graphs(named, allowed_graphs, "FROM NAMED")
+    return QueryPlan(form, default, named)
+
+
+def inspect_update(update: str) -> list[str]:
+    """Parse an update; return its operation names. LOAD and SERVICE are refused."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parsed = parseUpdate(update)
+    except ParseException as error:
+        raise _parse_error(error) from None
+    except Exception as error:
+        raise QueryError(f"invalid SPARQL update: {error}") from None
+    operations = [_name(op) or "?" for op in parsed.request]
+    if "Load" in operations:
+        raise RefusedQueryError("LOAD is not allowed: this endpoint does not fetch data from elsewhere")
+    for node in _walk(parsed):
+        if _name(node) == "ServiceGraphPattern":
+            raise RefusedQueryError("SERVICE is not allowed: this endpoint does not query other endpoints")
+    return operations

@@ -1,0 +1,161 @@
+"""The query service: an ASGI application made by ``create_app(kg)``, served by uvicorn.
+
+Routes: ``/sparql`` (SPARQL 1.1 Protocol), ``/`` (query page), ``/api`` (named queries, OpenAPI),
+``/void`` (VoID), and a page for every IRI BacloKG mints (``/entity/...``, ``/statement/...``,
+``/source/...``, ``/vocab/...``, ``/graph/...``, ``/ontology``), by content negotiation HTML or RDF.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, cast
+
+from rdflib import URIRef
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .api import create_api
+from .describe import void_description
+from .endpoint import Settings, SparqlEndpoint
+from .formats import FORMATS, Format, by_name
+from .kg import KnowledgeGraph
+from .negotiate import parse_accept
+from .pages import index_page, resource_page
+from .prefixes import BASE, PREFIXES
+from .workers import WorkerPool, WorkerSpec
+
+__all__ = ["Settings", "create_app"]
+
+STATIC = Path(__file__).parent / "static"
+_KINDS = ("entity", "statement", "source", "vocab", "graph", "shapes")
+_DESCRIBE = "CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"
+
+
+def _wants(request: Request) -> Format | None:
+    """HTML (None) or the RDF format a client asks for, by ?format= or by Accept."""
+    name = request.query_params.get("format")
+    if name:
+        try:
+            fmt = by_name(name)
+        except KeyError:
+            fmt = None
+        if fmt is not None and fmt.kind == "rdf":
+            return fmt
+    for media, q in parse_accept(request.headers.get("accept")):
+        if q == 0:
+            continue
+        if media in ("text/html", "application/xhtml+xml"):
+            return None
+        if media in ("*/*", "*"):
+            return by_name("turtle")
+        for fmt in FORMATS:
+            if fmt.kind == "rdf" and fmt.media_type == media:
+                return fmt
+    return None
+
+
+def create_app(
+    kg: KnowledgeGraph, settings: Settings | None = None, *, pool: WorkerPool | None = None
+) -> Starlette:
+    """The ASGI application serving ``kg``; query evaluation runs in a pool of worker processes."""
+    settings = settings or Settings()
+    if pool is None:
+        extra = tuple(str(g)[len("file://") :] for g in kg.named_graphs() if str(g).startswith("file://"))
+        pool = WorkerPool(
+            WorkerSpec(extra, kg.engine, settings.max_result_bytes),
+            settings.workers,
+            timeout=settings.timeout,
+        )
+    endpoint = SparqlEndpoint(kg, pool, settings)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await asyncio.get_running_loop().run_in_executor(None, pool.start)
+        try:
+            yield
+        finally:
+            pool.close()
+
+    async def sparql(request: Request) -> Response:
+        return await endpoint(request)
+
+    async def index(_: Request) -> Response:
+        return HTMLResponse(index_page())
+
+    def _describe(request: Request, iri: URIRef) -> Response:
+        fmt = _wants(request)
+        if fmt is None:
+            page = resource_page(kg, iri)
+            if page is None:
+                return PlainTextResponse(f"nothing is known about <{iri}>\n", 404)
+            return HTMLResponse(page, headers={"Vary": "Accept"})
+        graph = kg.sparql(_DESCRIBE, {"iri": iri}).graph
+        if graph is None or not len(graph):
+            return PlainTextResponse(f"nothing is known about <{iri}>\n", 404)
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        options: dict[str, Any] = (
+            {"context": dict(PREFIXES), "auto_compact": True} if fmt.name == "jsonld" else {}
+        )
+        body = cast(bytes, graph.serialize(format=fmt.rdflib, encoding="utf-8", **options))
+        return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+
+    async def minted(request: Request) -> Response:
+        kind, slug = request.path_params["kind"], request.path_params["slug"]
+        if kind not in _KINDS or "/" in slug or not slug:
+            return PlainTextResponse("not found\n", 404)
+        return await asyncio.get_running_loop().run_in_executor(
+            None, _describe, request, URIRef(BASE + f"{kind}/{slug}")
+        )
+
+    async def ontology(request: Request) -> Response:
+        return await asyncio.get_running_loop().run_in_executor(
+            None, _describe, request, URIRef(BASE + "ontology")
+        )
+
+    async def page(request: Request) -> Response:
+        iri = request.query_params.get("iri", "")
+        if not iri or any(c in iri for c in ' <>"{}|^`\\'):
+            return PlainTextResponse("give the IRI of a resource: /page?iri=...\n", 400)
+        if iri.startswith(BASE):
+            return RedirectResponse("/" + iri[len(BASE) :], 303)
+        return await asyncio.get_running_loop().run_in_executor(None, _describe, request, URIRef(iri))
+
+    async def void(request: Request) -> Response:
+        fmt = _wants(request) or by_name("turtle")
+        endpoint_iri = str(request.url.replace(path="/sparql", query=""))
+        body = void_description(kg, endpoint_iri).serialize(format=fmt.rdflib, encoding="utf-8")
+        return Response(body, media_type=fmt.media_type)
+
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/sparql", sparql, methods=["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH"]),
+        Route("/void", void, methods=["GET"]),
+        Route("/.well-known/void", void, methods=["GET"]),
+        Route("/page", page, methods=["GET"]),
+        Route("/ontology", ontology, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/api", create_api(pool, settings.timeout)),
+        Route("/{kind}/{slug}", minted, methods=["GET"]),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST"],
+            allow_headers=["Accept", "Content-Type"],
+            allow_credentials=False,
+        )
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.pool = pool
+    app.state.endpoint = endpoint
+    return app
