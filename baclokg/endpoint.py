@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -128,13 +129,11 @@ class SparqlEndpoint:
         default = tuple(v for k, v in params if k == "default-graph-uri")
         named = tuple(v for k, v in params if k == "named-graph-uri")
         accept = request.headers.get("accept")
-        chosen = dict(params).get("format")
+        chosen = dict(params).get("format")  # a download link's choice; unknown values are ignored
         if chosen:
-            try:
+            with contextlib.suppress(KeyError):
                 accept = by_name(chosen).media_type
-            except KeyError:
-                accept = chosen
-        key = (queries[0], default, named, (accept or "").strip())
+        key = (queries[0], default, named, (accept or "").strip(), request.url.hostname, request.url.port)
         cached = self.cache.get(key)
         if cached is not None:
             return _response(cached)
@@ -146,6 +145,7 @@ class SparqlEndpoint:
                     "default_graphs": default,
                     "named_graphs": named,
                     "accept": accept,
+                    "base": str(request.url.replace(query="")),
                 }
             )
         except QueryTimeoutError:

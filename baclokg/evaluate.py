@@ -104,12 +104,14 @@ class Evaluator:
                 406, f"none of the accepted media types can carry a {plan.form} result ({kinds})"
             )
         if self.store is not None:
-            return self._oxigraph(query, default, named, fmt)
+            return self._oxigraph(query, default, named, fmt, request.get("base"))
         return self._rdflib(query, default, named, fmt)
 
-    def _oxigraph(self, query: str, default: list[str], named: list[str], fmt: Format) -> Answer:
+    def _oxigraph(
+        self, query: str, default: list[str], named: list[str], fmt: Format, base: str | None
+    ) -> Answer:
         assert self.store is not None
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"base_iri": base} if base else {}
         if default or named:  # the protocol's dataset replaces the query's own FROM clauses
             options["default_graph"] = [ox.NamedNode(iri) for iri in default]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named]

@@ -31,9 +31,11 @@ class KnowledgeGraph:
     ['baclofen']
     """
 
-    def __init__(self, dataset: Dataset, *, engine: Engine) -> None:
+    def __init__(self, dataset: Dataset, *, engine: Engine, extra: Sequence[Path] = ()) -> None:
         self._dataset = dataset
         self.engine: Engine = engine
+        #: the user's files loaded beside the bundled graphs
+        self.extra: tuple[Path, ...] = tuple(extra)
         self._names: dict[str, list[URIRef]] | None = None
 
     @property
@@ -148,4 +150,4 @@ def load(
     files: list[tuple[Path, str]] = [(g.path, g.iri) for g in bundled]
     files += [(Path(p), Path(p).resolve().as_uri()) for p in extra]
     load_files(dataset, files, reserved={g.iri for g in bundled})
-    return KnowledgeGraph(dataset, engine=engine)
+    return KnowledgeGraph(dataset, engine=engine, extra=[Path(p).resolve() for p in extra])

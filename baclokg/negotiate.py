@@ -24,15 +24,19 @@ _ALIASES = {
     "application/json": "application/sparql-results+json",
     "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "text/n3": "text/turtle",
-    "text/plain": "application/n-triples",
-    "text/tab-separated-values": "text/tab-separated-values",
 }
 _RDF_ALIASES = {
     "application/json": "application/ld+json",
+    "application/x-json+ld": "application/ld+json",
     "application/xml": "application/rdf+xml",
     "text/xml": "application/rdf+xml",
+    # Turtle is a subset of N3, so a Turtle answer (labelled text/turtle) serves an N3 client
+    "text/n3": "text/turtle",
+    "text/rdf+n3": "text/turtle",
+    "application/n3": "text/turtle",
+    "application/rdf+n3": "text/turtle",
+    "application/turtle": "text/turtle",
+    "application/x-turtle": "text/turtle",
 }
 
 

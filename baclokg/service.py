@@ -68,7 +68,7 @@ def create_app(
     """The ASGI application serving ``kg``; query evaluation runs in a pool of worker processes."""
     settings = settings or Settings()
     if pool is None:
-        extra = tuple(str(g)[len("file://") :] for g in kg.named_graphs() if str(g).startswith("file://"))
+        extra = tuple(str(path) for path in kg.extra)
         pool = WorkerPool(
             WorkerSpec(extra, kg.engine, settings.max_result_bytes),
             settings.workers,
