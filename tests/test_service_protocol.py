@@ -38,7 +38,7 @@ ASK_FULL = (
     f"ASK {{ <{D}data3.rdf> a ?type GRAPH ?g1 {{ <{D}data1.rdf> a ?type }} "
     f"GRAPH ?g2 {{ <{D}data2.rdf> a ?type }} }}"
 )
-ASK_MULTI = f"ASK FROM <{D}data3.rdf> {{ GRAPH ?g1 {{ <{D}data1.rdf> a ?type }} GRAPH ?g2 {{ <{D}data2.rdf> a ?type }} }}"
+ASK_MULTI = f"ASK FROM <{D}data3.rdf> " + ASK_NAMED.removeprefix("ASK ")
 DG0 = ("default-graph-uri", D + "data0.rdf")
 NG12 = [("named-graph-uri", D + "data1.rdf"), ("named-graph-uri", D + "data2.rdf")]
 
