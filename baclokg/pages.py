@@ -16,7 +16,7 @@ from .kg import KnowledgeGraph
 from .prefixes import BASE, compact
 from .queries import all_queries
 
-__all__ = ["href", "index_page", "resource_page"]
+__all__ = ["graph_page", "href", "index_page", "resource_page"]
 
 _DRUG_TYPES = {URIRef(BASE + "vocab/DrugIngredient"), URIRef(BASE + "vocab/DrugProduct")}
 
@@ -64,6 +64,26 @@ def index_page() -> str:
         '<script src="/static/app.js"></script>'
     )
     return _layout("Query", body)
+
+
+def graph_page(iri: URIRef, triples: int) -> str:
+    """The page of a named graph: its size and its content in each RDF format."""
+    name = str(iri).rsplit("/", 1)[-1]
+    links = " · ".join(
+        f'<a href="/graph/{escape(name)}?format={fmt}">{label}</a>'
+        for fmt, label in (
+            ("turtle", "Turtle"),
+            ("ntriples", "N-Triples"),
+            ("jsonld", "JSON-LD"),
+            ("rdfxml", "RDF/XML"),
+        )
+    )
+    body = (
+        f'<h1>Named graph {escape(name)}</h1><p class="iri">{escape(str(iri))}</p>'
+        f"<p>{triples} triples. Query it with <code>GRAPH &lt;{escape(str(iri))}&gt; {{ ... }}</code> or "
+        f"<code>FROM &lt;{escape(str(iri))}&gt;</code>.</p><p>Download: {links}</p>"
+    )
+    return _layout(f"graph {name}", body)
 
 
 def _cell(value: object) -> str:

@@ -28,7 +28,7 @@ from .endpoint import Settings, SparqlEndpoint
 from .formats import FORMATS, Format, by_name
 from .kg import KnowledgeGraph
 from .negotiate import parse_accept
-from .pages import index_page, resource_page
+from .pages import graph_page, index_page, resource_page
 from .prefixes import BASE, PREFIXES
 from .workers import WorkerPool, WorkerSpec
 
@@ -108,10 +108,24 @@ def create_app(
         body = cast(bytes, graph.serialize(format=fmt.rdflib, encoding="utf-8", **options))
         return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
+    def _named_graph(request: Request, iri: URIRef) -> Response:
+        if iri not in kg.named_graphs():
+            return PlainTextResponse(f"no graph <{iri}> in this dataset\n", 404)
+        fmt = _wants(request)
+        graph = kg.graph.graph(iri)
+        if fmt is None:
+            return HTMLResponse(graph_page(iri, len(graph)))
+        body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
+        return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+
     async def minted(request: Request) -> Response:
         kind, slug = request.path_params["kind"], request.path_params["slug"]
         if kind not in _KINDS or "/" in slug or not slug:
             return PlainTextResponse("not found\n", 404)
+        if kind == "graph":
+            return await asyncio.get_running_loop().run_in_executor(
+                None, _named_graph, request, URIRef(BASE + f"graph/{slug}")
+            )
         return await asyncio.get_running_loop().run_in_executor(
             None, _describe, request, URIRef(BASE + f"{kind}/{slug}")
         )

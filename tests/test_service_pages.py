@@ -1,0 +1,169 @@
+"""Content negotiation, descriptions, entity pages, the REST API and CORS, on a real server."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from rdflib import Graph
+
+from .conftest import Server
+
+SELECT = "SELECT ?s WHERE { ?s a <https://w3id.org/baclokg/vocab/DrugProduct> }"
+CONSTRUCT = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 1"
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "status", "media"),
+    [
+        (SELECT, None, 200, "application/sparql-results+json"),
+        (SELECT, "text/csv;q=0.5, application/sparql-results+xml", 200, "application/sparql-results+xml"),
+        (SELECT, "application/sparql-results+xml;q=0.2, text/csv;q=0.9", 200, "text/csv"),
+        (SELECT, "text/tab-separated-values", 200, "text/tab-separated-values"),
+        (SELECT, "text/turtle", 406, None),
+        (SELECT, "application/sparql-results+json;q=0, */*;q=0.1", 200, "application/sparql-results+xml"),
+        (SELECT, "application/sparql-results+json;q=0", 406, None),
+        (CONSTRUCT, None, 200, "text/turtle"),
+        (CONSTRUCT, "text/csv", 406, None),
+        (CONSTRUCT, "application/n-triples", 200, "application/n-triples"),
+        (CONSTRUCT, "application/ld+json", 200, "application/ld+json"),
+        (CONSTRUCT, "application/rdf+xml", 200, "application/rdf+xml"),
+        (CONSTRUCT, "application/trig", 200, "application/trig"),
+        (CONSTRUCT, "application/n-quads", 200, "application/n-quads"),
+        (CONSTRUCT, "image/png", 406, None),
+    ],
+)
+def test_content_negotiation(
+    server: Server, query: str, accept: str | None, status: int, media: str | None
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    response = httpx.get(server.url + "/sparql", params={"query": query}, headers=headers, timeout=30)
+    assert response.status_code == status, response.text
+    if media:
+        assert response.headers["content-type"].split(";")[0] == media
+
+
+def test_service_description(server: Server) -> None:
+    response = httpx.get(server.url + "/sparql", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoints = {str(o) for _, p, o in graph if str(p) == sd + "endpoint"}
+    assert endpoints == {server.url + "/sparql"}
+    formats = {str(o) for _, p, o in graph if str(p) == sd + "resultFormat"}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
+
+
+def test_void(server: Server) -> None:
+    graph = Graph().parse(data=httpx.get(server.url + "/void").text, format="turtle")
+    assert any(str(p) == "http://rdfs.org/ns/void#sparqlEndpoint" for _, p, _ in graph)
+
+
+def test_cors_is_open_for_reads(server: Server) -> None:
+    response = httpx.get(
+        server.url + "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
+    )
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers
+    preflight = httpx.options(
+        server.url + "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
+    assert preflight.status_code == 200
+
+
+def test_drug_page_html(server: Server) -> None:
+    response = httpx.get(server.url + "/entity/baclotop", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    for text in ("Baclotop", "GABA-B receptor", "Indications", "<svg", "Baclotop monograph"):
+        assert text in response.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        (None, "turtle"),
+    ],
+)
+def test_minted_iris_dereference_as_rdf(server: Server, accept: str | None, fmt: str) -> None:
+    headers = {"Accept": accept} if accept else {}
+    response = httpx.get(server.url + "/statement/mono-onset", headers=headers)
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.text, format=fmt)
+    assert len(graph) > 3
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/vocab/IndicationStatement",
+        "/source/monograph",
+        "/graph/monograph",
+        "/ontology",
+        "/entity/gaba-b-receptor",
+    ],
+)
+def test_other_minted_iris_have_pages(server: Server, path: str) -> None:
+    assert httpx.get(server.url + path, headers={"Accept": "text/html"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/entity/unknown-thing",
+        "/entity/..%2F..%2Fetc%2Fpasswd",
+        "/static/../pages.py",
+        "/nothing/here",
+        "/page?iri=http://example.org/unknown",
+    ],
+)
+def test_unknown_and_traversal_paths_are_404(server: Server, path: str) -> None:
+    response = httpx.get(server.url + path, headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert "root:" not in response.text
+
+
+def test_external_iri_page(server: Server) -> None:
+    response = httpx.get(
+        server.url + "/page",
+        params={"iri": "http://purl.obolibrary.org/obo/CHEBI_2972"},
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code == 200
+    assert "baclofen" in response.text
+
+
+def test_rest_api(server: Server) -> None:
+    listed = httpx.get(server.url + "/api/queries").json()
+    assert "cq-06-co-medication" in {q["id"] for q in listed}
+    rows = httpx.get(
+        server.url + "/api/queries/cq-06-co-medication", params={"comedication": "zolpidem"}
+    ).json()
+    assert rows["rows"]
+    assert all(r["via"] == "CHEBI:35488" for r in rows["rows"])
+    bad = httpx.get(server.url + "/api/queries/cq-06-co-medication", params={"comedication": "<http://a b>"})
+    assert bad.status_code == 400
+    unknown = httpx.get(
+        server.url + "/api/queries/cq-06-co-medication", params={"comedication": "nosuchdrug"}
+    )
+    assert unknown.status_code == 404
+    spec = httpx.get(server.url + "/api/openapi.json").json()
+    assert "/queries/cq-06-co-medication" in spec["paths"]
+    params = {p["name"] for p in spec["paths"]["/queries/cq-06-co-medication"]["get"]["parameters"]}
+    assert params == {"drug", "comedication"}
+
+
+def test_index_page_lists_examples_without_external_scripts(server: Server) -> None:
+    page = httpx.get(server.url + "/").text
+    assert "cq-01-ingredient-and-brands" in page
+    assert "http://" not in page.split("<script", 1)[1].split(">", 1)[0]
+    data = page.split('id="example-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+    assert len(json.loads(data)) >= 13
