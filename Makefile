@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck fmt validate clean
+.PHONY: serve test browser lint typecheck fmt validate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,13 +15,19 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-## serve: the main job (until the query service exists: the drug card of Baclotop)
+## serve: the main job: the query service on http://127.0.0.1:8000 (SPARQL at /sparql, query page at /)
 serve: $(STAMP)
-	$(BIN)/baclokg info Baclotop
+	$(BIN)/baclokg serve --host 127.0.0.1 --port 8000
 
-## test: lint, type-check and run the whole suite
-test: $(STAMP) lint typecheck
+## test: lint, type-check and run the whole suite (installs Debian's chromium for the browser test)
+test: $(STAMP) browser lint typecheck
 	$(BIN)/python -m pytest
+
+# The browser test drives Debian's chromium with Playwright (Playwright's own browser download
+# is not available here). Tests run as root, so apt-get works as is.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check baclokg tests

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -30,6 +30,7 @@ from .kg import KnowledgeGraph
 from .negotiate import parse_accept
 from .pages import graph_page, index_page, resource_page
 from .prefixes import BASE, PREFIXES
+from .terms import plain
 from .workers import WorkerPool, WorkerSpec
 
 __all__ = ["Settings", "create_app"]
@@ -97,9 +98,11 @@ def create_app(
             if page is None:
                 return PlainTextResponse(f"nothing is known about <{iri}>\n", 404)
             return HTMLResponse(page, headers={"Vary": "Accept"})
-        graph = kg.sparql(_DESCRIBE, {"iri": iri}).graph
-        if graph is None or not len(graph):
+        found = kg.sparql(_DESCRIBE, {"iri": iri}).graph
+        if found is None or not len(found):
             return PlainTextResponse(f"nothing is known about <{iri}>\n", 404)
+        graph = Graph()
+        graph.addN((s, p, plain(o), graph) for s, p, o in found)
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, override=True, replace=True)
         options: dict[str, Any] = (

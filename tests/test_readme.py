@@ -5,13 +5,15 @@ from __future__ import annotations
 import doctest
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import Run
+from .conftest import Run, Server
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+README_HOST = "http://127.0.0.1:8000"
 
 
 def _console_examples() -> list[tuple[list[str], list[str]]]:
@@ -35,13 +37,35 @@ def _matches(expected: list[str], actual: list[str]) -> bool:
     return bool(actual) and expected[0] == actual[0] and _matches(expected[1:], actual[1:])
 
 
-@pytest.mark.parametrize(("command", "expected"), _console_examples(), ids=lambda v: " ".join(v)[:60])
+EXAMPLES = _console_examples()
+CLI = [e for e in EXAMPLES if e[0][0] == "baclokg"]
+CURL = [e for e in EXAMPLES if e[0][0] == "curl"]
+
+
+def test_every_console_example_is_run() -> None:
+    assert len(CLI) + len(CURL) == len(EXAMPLES)
+
+
+@pytest.mark.parametrize(("command", "expected"), CLI, ids=lambda v: " ".join(v)[:60])
 def test_console_example(run_cli: Run, command: list[str], expected: list[str]) -> None:
-    assert command[0] == "baclokg"
     result = run_cli(*command[1:])
     assert result.returncode == 0, result.stderr
     actual = [line.rstrip() for line in result.stdout.splitlines()]
     assert _matches(expected, actual), "\n".join(actual)
+
+
+@pytest.mark.parametrize(("command", "expected"), CURL, ids=lambda v: " ".join(v)[-60:])
+def test_curl_example(server: Server, command: list[str], expected: list[str]) -> None:
+    command = [part.replace(README_HOST, server.url) for part in command]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    actual = [line.rstrip() for line in result.stdout.splitlines()]
+    assert _matches(expected, actual), "\n".join(actual)
+
+
+def test_sparqlwrapper_example(server: Server) -> None:
+    (code,) = re.findall(r"```python-sparqlwrapper\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    exec(compile(code.replace(README_HOST, server.url), "README.md", "exec"), {})
 
 
 def test_python_examples() -> None:
