@@ -54,6 +54,10 @@ class Evaluator:
     """Holds a worker's own knowledge graph and answers requests against it."""
 
     def __init__(self, spec: WorkerSpec) -> None:
+        import rdflib.plugins.sparql as rdflib_sparql
+
+        # defence in depth: rdflib's engine must never fetch a graph named in FROM (checked before, too)
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = False
         self.spec = spec
         self.kg = load(spec.extra, engine=spec.engine)  # type: ignore[arg-type]
         self.graphs = frozenset(str(g) for g in self.kg.named_graphs())

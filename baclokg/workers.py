@@ -124,6 +124,7 @@ class WorkerPool:
         try:
             answer = await asyncio.wait_for(asyncio.shield(future), timeout or self.timeout)
         except TimeoutError:
+            future.add_done_callback(lambda done: done.exception())  # the killed call's error is expected
             worker.kill()
             self.killed += 1
             replacement = await loop.run_in_executor(None, self._replace, worker)

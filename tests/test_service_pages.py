@@ -167,3 +167,18 @@ def test_index_page_lists_examples_without_external_scripts(server: Server) -> N
     assert "http://" not in page.split("<script", 1)[1].split(">", 1)[0]
     data = page.split('id="example-data" type="application/json">', 1)[1].split("</script>", 1)[0]
     assert len(json.loads(data)) >= 13
+
+
+def test_rdflib_engine_serves_too() -> None:
+    from .conftest import Server as Serve
+
+    running = Serve("--workers", "1", "--engine", "rdflib")
+    try:
+        select = httpx.get(running.url + "/sparql", params={"query": SELECT}, headers={"Accept": "text/csv"})
+        assert select.text.splitlines() == ["s", "https://w3id.org/baclokg/entity/baclotop"]
+        graph = httpx.get(
+            running.url + "/sparql", params={"query": CONSTRUCT}, headers={"Accept": "text/turtle"}
+        )
+        assert len(Graph().parse(data=graph.text, format="turtle")) == 1
+    finally:
+        running.stop()
