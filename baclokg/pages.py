@@ -112,12 +112,12 @@ def neighbourhood_svg(kg: KnowledgeGraph, iri: URIRef, limit: int = 24) -> str:
     neighbours: dict[URIRef, str] = {}
     for predicate, obj in sorted(kg.graph.predicate_objects(iri)):
         if isinstance(obj, URIRef) and predicate != RDF.type and obj not in neighbours:
-            neighbours[obj] = compact(str(predicate))
+            neighbours[obj] = _label(kg, predicate)
     for subject, predicate in sorted(kg.graph.subject_predicates(iri)):
         if isinstance(subject, URIRef) and subject not in neighbours:
-            neighbours[subject] = "← " + compact(str(predicate))
+            neighbours[subject] = "← " + _label(kg, predicate)
     items = list(neighbours.items())[:limit]
-    size, radius = 640, 240
+    size, radius = 640, 220
     centre = size / 2
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="graph" '
