@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test browser lint typecheck fmt validate clean
+.PHONY: serve test browser debian lint typecheck fmt validate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 serve: $(STAMP)
 	$(BIN)/baclokg serve --host 127.0.0.1 --port 8000
 
-## test: lint, type-check and run the whole suite (installs Debian's chromium for the browser test)
-test: $(STAMP) browser lint typecheck
+## test: lint, type-check and run the whole suite (installs the Debian packages the tests drive)
+test: $(STAMP) browser debian lint typecheck
 	$(BIN)/python -m pytest
 
 # The browser test drives Debian's chromium with Playwright (Playwright's own browser download
@@ -28,6 +28,12 @@ test: $(STAMP) browser lint typecheck
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# raptor's rapper (an independent RDF parser for the export round trips) and Virtuoso (an external
+# SPARQL store for the push tests).
+debian:
+	@{ command -v rapper && command -v virtuoso-t; } >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils virtuoso-opensource >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check baclokg tests

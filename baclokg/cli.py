@@ -196,6 +196,50 @@ def serve(
 
 
 @cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "kgx", "sssom"]),
+)
+@click.option(
+    "--graph",
+    "graph",
+    default="all",
+    show_default=True,
+    metavar="NAME|all",
+    help="One bundled named graph (ontology, entities, monograph, ...) or all of them.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (a folder for kgx) [default: standard output].",
+)
+@click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
+def export(fmt: str, graph: str, output: Path | None, engine: str) -> None:
+    """Export the bundled graphs for other knowledge bases; the same bytes on every run."""
+    from .export import export as write_export
+    from .export import export_bytes, graph_names
+    from .kg import load
+
+    kg = load(engine=engine)  # type: ignore[arg-type]
+    if graph not in graph_names(kg):
+        _fail(f"unknown graph {graph!r}; choose one of {', '.join(graph_names(kg))}")
+    try:
+        if output is None:
+            if fmt == "kgx":
+                _fail("kgx writes a folder: give -o FOLDER")
+            sys.stdout.buffer.write(export_bytes(kg, fmt, graph=graph))
+            return
+        for path in write_export(kg, fmt, output, graph=graph):
+            click.echo(f"wrote {path}", err=True)
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror or error}")
+
+
+@cli.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
 @click.option("--no-owl-rl", is_flag=True, help="Skip the OWL RL consistency check.")

@@ -1,0 +1,165 @@
+"""Exports for other knowledge bases: RDF in six syntaxes, KGX (Biolink) and SSSOM, byte-identical
+from run to run, written atomically (a failed write never replaces a good file with a partial one)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from .canonical import canonical_sssom
+from .formats import by_name
+from .kg import KnowledgeGraph
+from .kgx import write_kgx
+from .prefixes import PREFIXES, context
+from .store import SSSOM_SUFFIX, bundled_graphs, parse_file
+from .terms import plain, to_rdflib
+
+__all__ = ["EXPORT_FORMATS", "export", "export_bytes", "graph_names", "write_atomically"]
+
+#: the export format names: the RDF formats of the format table, then KGX and SSSOM
+EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "kgx", "sssom")
+
+
+def graph_names(kg: KnowledgeGraph) -> list[str]:
+    """The names ``--graph`` accepts: each bundled named graph, and ``all``."""
+    return [g.name for g in bundled_graphs()] + ["all"]
+
+
+def _selected(kg: KnowledgeGraph, graph: str) -> list[URIRef]:
+    bundled = {g.name: URIRef(g.iri) for g in bundled_graphs()}
+    if graph == "all":
+        return [bundled[name] for name in sorted(bundled)]
+    if graph not in bundled:
+        raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(graph_names(kg))}")
+    return [bundled[graph]]
+
+
+def _dataset(graphs: list[URIRef]) -> Dataset:
+    """The chosen graphs, read from their files (a store may rewrite lexical forms: Oxigraph stores
+    "10.0"^^xsd:decimal as "10"), each added in sorted order so every writer sees the same order."""
+    files = {g.iri: g.path for g in bundled_graphs()}
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True, replace=True)
+    for iri in graphs:
+        target = dataset.graph(iri)
+        triples = {
+            (to_rdflib(q.subject), to_rdflib(q.predicate), plain(to_rdflib(q.object)))
+            for q in parse_file(files[str(iri)], str(iri))
+        }
+        target.addN((s, p, o, target) for s, p, o in sorted(triples))
+    return dataset
+
+
+def _union(dataset: Dataset) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    triples = {triple for named in dataset.graphs() for triple in named}
+    graph.addN((s, p, o, graph) for s, p, o in sorted(triples))
+    return graph
+
+
+def _normalised(node: object) -> object:
+    """JSON with every array sorted (no @list is used), so the text does not depend on set order."""
+    if isinstance(node, dict):
+        return {key: _normalised(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return sorted((_normalised(item) for item in node), key=lambda item: json.dumps(item, sort_keys=True))
+    return node
+
+
+def _sorted_lines(text: str) -> bytes:
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _jsonld(dataset: Dataset, graphs: list[URIRef]) -> bytes:
+    ctx = context()["@context"]
+    named = []
+    for iri in graphs:
+        graph = Graph()
+        graph += dataset.graph(iri)
+        nodes = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=False))
+        items = nodes.get("@graph", nodes if isinstance(nodes, list) else [nodes])
+        if isinstance(items, dict):
+            items = [items]
+        items = [{k: v for k, v in item.items() if k != "@context"} for item in items]
+        named.append({"@id": str(iri), "@graph": sorted(items, key=lambda n: str(n.get("@id", "")))})
+    document = {"@context": ctx, "@graph": _normalised(named)}
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _trig(dataset: Dataset, graphs: list[URIRef]) -> bytes:
+    """TriG built from each graph's canonical Turtle, graphs in name order (rdflib's TriG order varies)."""
+    prefixes: set[str] = set()
+    blocks = []
+    for iri in graphs:
+        graph = Graph(bind_namespaces="none")
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        graph += dataset.graph(iri)
+        lines = graph.serialize(format="longturtle", canon=True).strip().splitlines()
+        prefixes.update(line for line in lines if line.startswith("PREFIX "))
+        body = "\n".join("    " + line if line else "" for line in lines if not line.startswith("PREFIX "))
+        blocks.append(f"<{iri}> {{\n{body.strip(chr(10))}\n}}\n")
+    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _rdfxml(graph: Graph) -> bytes:
+    """RDF/XML with one rdf:Description per subject, in subject order (rdflib writes them in set order)."""
+    text = graph.serialize(format=by_name("rdfxml").rdflib, encoding="utf-8").decode("utf-8")
+    head, _, rest = text.partition("  <rdf:Description")
+    body, _, tail = ("  <rdf:Description" + rest).rpartition("</rdf:RDF>")
+    blocks = ["  <rdf:Description" + block for block in body.split("  <rdf:Description") if block.strip()]
+    return (head + "".join(sorted(blocks)) + "</rdf:RDF>" + tail).encode("utf-8")
+
+
+def export_bytes(kg: KnowledgeGraph, fmt: str, *, graph: str = "all") -> bytes:
+    """The export of the chosen graphs in an RDF format or SSSOM, as bytes (KGX is a folder: use export)."""
+    if fmt == "sssom":
+        mapping = next(g for g in bundled_graphs() if g.path.name.endswith(SSSOM_SUFFIX))
+        return canonical_sssom(mapping.path.read_text(encoding="utf-8")).encode("utf-8")
+    if fmt not in EXPORT_FORMATS or fmt == "kgx":
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    graphs = _selected(kg, graph)
+    dataset = _dataset(graphs)
+    if fmt == "ntriples":
+        return _sorted_lines(_union(dataset).serialize(format="nt"))
+    if fmt == "nquads":
+        return _sorted_lines(dataset.serialize(format="nquads"))
+    if fmt == "jsonld":
+        return _jsonld(dataset, graphs)
+    if fmt == "turtle":
+        body = _union(dataset).serialize(format="longturtle", canon=True)
+        return (body.strip() + "\n").encode("utf-8")
+    if fmt == "trig":
+        return _trig(dataset, graphs)
+    return _rdfxml(_union(dataset))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a part of the new."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def export(kg: KnowledgeGraph, fmt: str, path: Path, *, graph: str = "all") -> list[Path]:
+    """Write an export to ``path`` (a folder for KGX); return the files written."""
+    if fmt == "kgx":
+        return write_kgx(kg, Path(path), _selected(kg, graph), write_atomically)
+    write_atomically(Path(path), export_bytes(kg, fmt, graph=graph))
+    return [Path(path)]
