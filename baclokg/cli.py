@@ -6,11 +6,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from .errors import BacloKGError
+
+if TYPE_CHECKING:
+    from .kg import KnowledgeGraph
 
 __all__ = ["cli", "main"]
 
@@ -76,6 +79,14 @@ def list_queries() -> None:
     "--data", "extra", multiple=True, type=click.Path(dir_okay=False), help="Extra RDF file to load."
 )
 @click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
+@click.option(
+    "--endpoint", default=None, metavar="URL", help="Ask a remote SPARQL store holding the pushed graphs."
+)
+@click.option("--user", default=None, help="User for the remote endpoint.")
+@click.option("--password", envvar="BACLOKG_PASSWORD", default=None, help="Password [env: BACLOKG_PASSWORD].")
+@click.option(
+    "--digest", is_flag=True, help="Use HTTP digest authentication (Virtuoso's protected endpoints)."
+)
 def query(
     name: str | None,
     params: Sequence[str],
@@ -83,6 +94,10 @@ def query(
     fmt: str | None,
     extra: Sequence[str],
     engine: str,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    digest: bool,
 ) -> None:
     """Run the named query NAME (or a .rq FILE, or --sparql TEXT) and print its rows."""
     from .formats import by_name
@@ -98,7 +113,15 @@ def query(
         if not sep or not key:
             _fail(f"--param needs KEY=VALUE, got {item!r}")
         values[key.strip()] = value
-    kg = load(extra, engine=engine)  # type: ignore[arg-type]
+    kg: KnowledgeGraph
+    if endpoint is not None:
+        from .remote import connect
+
+        if extra:
+            _fail("--data cannot be used with --endpoint")
+        kg = connect(endpoint, user=user, password=password, digest=digest)
+    else:
+        kg = load(extra, engine=engine)  # type: ignore[arg-type]
     if sparql_text is not None:
         if values:
             _fail("--param applies to named queries only")
@@ -225,8 +248,8 @@ def export(fmt: str, graph: str, output: Path | None, engine: str) -> None:
     from .kg import load
 
     kg = load(engine=engine)  # type: ignore[arg-type]
-    if graph not in graph_names(kg):
-        _fail(f"unknown graph {graph!r}; choose one of {', '.join(graph_names(kg))}")
+    if graph not in graph_names():
+        _fail(f"unknown graph {graph!r}; choose one of {', '.join(graph_names())}")
     try:
         if output is None:
             if fmt == "kgx":
@@ -237,6 +260,47 @@ def export(fmt: str, graph: str, output: Path | None, engine: str) -> None:
             click.echo(f"wrote {path}", err=True)
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}")
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="QUERY_URL", help="The store's SPARQL query endpoint.")
+@click.option(
+    "--update-endpoint", default=None, metavar="URL", help="Its SPARQL Update endpoint [default: QUERY_URL]."
+)
+@click.option("--store-endpoint", default=None, metavar="URL", help="Its Graph Store HTTP Protocol endpoint.")
+@click.option("--user", default=None, help="User for basic or digest authentication.")
+@click.option("--password", envvar="BACLOKG_PASSWORD", default=None, help="Password [env: BACLOKG_PASSWORD].")
+@click.option(
+    "--digest", is_flag=True, help="Use HTTP digest authentication (Virtuoso's protected endpoints)."
+)
+@click.option(
+    "--graph", "graphs", multiple=True, metavar="NAME", help="Push only this bundled graph (repeatable)."
+)
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100000))
+def push(
+    endpoint: str,
+    update_endpoint: str | None,
+    store_endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    digest: bool,
+    graphs: Sequence[str],
+    batch_size: int,
+) -> None:
+    """Load the bundled named graphs into a SPARQL 1.1 store, each replaced atomically and verified."""
+    from .export import graph_names
+    from .push import Target
+    from .push import push as run
+
+    unknown = sorted(set(graphs) - set(graph_names()))
+    if unknown:
+        _fail(f"unknown graph {unknown[0]!r}; choose among {', '.join(graph_names()[:-1])}")
+    target = Target(endpoint, update_endpoint, store_endpoint, user, password, digest, batch_size)
+    reports = run(target, graphs=list(graphs) or None, progress=lambda line: click.echo(line, err=True))
+    total = sum(r.triples for r in reports)
+    click.echo(
+        f"pushed {len(reports)} graph(s), {total} triples, to {endpoint}; counts and checksums verified"
+    )
 
 
 @cli.command()

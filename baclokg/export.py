@@ -18,23 +18,23 @@ from .prefixes import PREFIXES, context
 from .store import SSSOM_SUFFIX, bundled_graphs, parse_file
 from .terms import plain, to_rdflib
 
-__all__ = ["EXPORT_FORMATS", "export", "export_bytes", "graph_names", "write_atomically"]
+__all__ = ["EXPORT_FORMATS", "export", "export_bytes", "graph_bytes", "graph_names", "write_atomically"]
 
 #: the export format names: the RDF formats of the format table, then KGX and SSSOM
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "kgx", "sssom")
 
 
-def graph_names(kg: KnowledgeGraph) -> list[str]:
+def graph_names() -> list[str]:
     """The names ``--graph`` accepts: each bundled named graph, and ``all``."""
     return [g.name for g in bundled_graphs()] + ["all"]
 
 
-def _selected(kg: KnowledgeGraph, graph: str) -> list[URIRef]:
+def _selected(graph: str) -> list[URIRef]:
     bundled = {g.name: URIRef(g.iri) for g in bundled_graphs()}
     if graph == "all":
         return [bundled[name] for name in sorted(bundled)]
     if graph not in bundled:
-        raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(graph_names(kg))}")
+        raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(graph_names())}")
     return [bundled[graph]]
 
 
@@ -120,13 +120,21 @@ def _rdfxml(graph: Graph) -> bytes:
 
 
 def export_bytes(kg: KnowledgeGraph, fmt: str, *, graph: str = "all") -> bytes:
-    """The export of the chosen graphs in an RDF format or SSSOM, as bytes (KGX is a folder: use export)."""
+    """The export of the chosen graphs in an RDF format or SSSOM, as bytes (KGX is a folder: use export).
+
+    RDF and SSSOM exports hold the bundled graphs exactly as their files do, whatever ``kg``'s engine.
+    """
+    return graph_bytes(fmt, graph=graph)
+
+
+def graph_bytes(fmt: str, *, graph: str = "all") -> bytes:
+    """The bundled graphs (all, or one by name) in an RDF format or SSSOM."""
     if fmt == "sssom":
         mapping = next(g for g in bundled_graphs() if g.path.name.endswith(SSSOM_SUFFIX))
         return canonical_sssom(mapping.path.read_text(encoding="utf-8")).encode("utf-8")
     if fmt not in EXPORT_FORMATS or fmt == "kgx":
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-    graphs = _selected(kg, graph)
+    graphs = _selected(graph)
     dataset = _dataset(graphs)
     if fmt == "ntriples":
         return _sorted_lines(_union(dataset).serialize(format="nt"))
@@ -160,6 +168,6 @@ def write_atomically(path: Path, data: bytes) -> None:
 def export(kg: KnowledgeGraph, fmt: str, path: Path, *, graph: str = "all") -> list[Path]:
     """Write an export to ``path`` (a folder for KGX); return the files written."""
     if fmt == "kgx":
-        return write_kgx(kg, Path(path), _selected(kg, graph), write_atomically)
+        return write_kgx(kg, Path(path), _selected(graph), write_atomically)
     write_atomically(Path(path), export_bytes(kg, fmt, graph=graph))
     return [Path(path)]

@@ -110,7 +110,7 @@ class KnowledgeGraph:
             iri = named_queries.parse_iri(name)
         except ValueError:
             iri = None
-        if iri is not None and self._dataset.query("ASK { ?s ?p ?o }", initBindings={"s": iri}).askAnswer:
+        if iri is not None and self.sparql("ASK { ?s ?p ?o }", {"s": iri}).askAnswer:
             return iri
         matches = self._name_index().get(name.strip().casefold(), [])
         if matches:

@@ -30,6 +30,8 @@ Engine = Lit["oxigraph", "rdflib"]
 ENGINES: tuple[Engine, ...] = ("oxigraph", "rdflib")
 
 GRAPH_NS = PREFIXES["bkgg"]
+#: the graph a remote store keeps the (deduplicated) union of the bundled graphs in, as its default graph
+UNION_GRAPH = GRAPH_NS + "union"
 SSSOM_SUFFIX = ".sssom.tsv"
 
 
