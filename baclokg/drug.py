@@ -180,7 +180,9 @@ def _regimen(rows: list[Row], sources: tuple[Citation, ...]) -> DoseRegimen:
 
 def _onset(rows: list[Row], sources: tuple[Citation, ...]) -> Onset:
     first = rows[0]
-    return Onset(_str(first, "firstEffect"), _str(first, "fullEffect"), _str(first, "fullEffectMin"), sources)
+    return Onset(
+        _str(first, "firstEffect"), _str(first, "fullEffect"), _dec(first, "fullEffectMinDays"), sources
+    )
 
 
 def _pregnancy(rows: list[Row], sources: tuple[Citation, ...]) -> PregnancyCategory:

@@ -150,7 +150,8 @@ class Onset:
 
     first_effect: str | None
     full_effect: str | None
-    full_effect_min: str | None
+    #: the lower bound of the full-effect window, in days
+    full_effect_min_days: Decimal | None
     sources: tuple[Citation, ...]
 
 

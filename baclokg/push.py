@@ -76,7 +76,8 @@ class _Store:
             return RemoteError(f"{endpoint} answered {error.code} {error.reason}: {body}")
         if isinstance(error, URLError | OSError):
             return RemoteError(f"{endpoint} is unreachable: {getattr(error, 'reason', error)}")
-        return RemoteError(f"{endpoint}: {error}")
+        detail = " ".join(str(error).split())
+        return RemoteError(f"{endpoint}: {detail[:300]}{'...' if len(detail) > 300 else ''}")
 
     def update(self, text: str) -> None:
         from SPARQLWrapper import POST, POSTDIRECTLY

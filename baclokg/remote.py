@@ -9,6 +9,7 @@ a VALUES block of RDF terms written by rdflib (never by pasting user text into t
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.error import HTTPError, URLError
@@ -100,16 +101,26 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         except (URLError, OSError) as error:
             raise RemoteError(f"{self.endpoint} is unreachable: {getattr(error, 'reason', error)}") from None
         except Exception as error:  # SPARQLWrapper's own errors (malformed query, unauthorised, ...)
-            raise RemoteError(f"{self.endpoint}: {error}") from None
+            detail = " ".join(str(error).split())
+            raise RemoteError(f"{self.endpoint}: {detail[:300]}") from None
         try:
             return Result.parse(io.BytesIO(data), format="json")
         except Exception:
             raise RemoteError(f"{self.endpoint} did not answer with SPARQL JSON results") from None
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
 def _append_values(query: str, bindings: Mapping[str, Node]) -> str:
-    """The query with a trailing VALUES block binding the parameters (variables must be projected)."""
-    return query + _values(bindings)
+    """The query with a VALUES block binding the parameters at the start of its WHERE group (so the
+    store joins on them first), or at the end when the query has no WHERE keyword."""
+    if not bindings:
+        return query
+    match = _WHERE.search(query)
+    if match is None:
+        return query + _values(bindings)
+    return query[: match.end()] + _values(bindings) + query[match.end() :]
 
 
 def connect(

@@ -102,7 +102,7 @@ def test_cq09_dosing(card: baclokg.Drug) -> None:
 
 def test_cq10_onset(card: baclokg.Drug) -> None:
     (onset,) = card.onset
-    assert (onset.first_effect, onset.full_effect_min) == ("within a few days", "P7D")
+    assert (onset.first_effect, onset.full_effect_min_days) == ("within a few days", Decimal(7))
 
 
 def test_cq11_pregnancy(card: baclokg.Drug) -> None:
