@@ -130,7 +130,11 @@ def _interaction(rows: list[Row], sources: tuple[Citation, ...]) -> Interaction:
     key = "interactant" if "interactant" in first else "via"
     roles = _terms(rows, "role")
     return Interaction(
-        _req(first, key), bool(_bool(first, "isClass")) or bool(roles), _req(first, "effect"), sources, roles
+        _req(first, key),
+        _str(first, "interactantKind") == "class" or bool(roles),
+        _req(first, "effect"),
+        sources,
+        roles,
     )
 
 

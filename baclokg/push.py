@@ -22,7 +22,7 @@ from .export import graph_bytes
 from .remote import RemoteError, sparql_client
 from .store import UNION_GRAPH, bundled_graphs
 
-__all__ = ["PushReport", "Target", "push"]
+__all__ = ["PushReport", "Target", "graph_checksum", "push", "remote_graphs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +141,25 @@ class _Store:
             raise self._fail(self.target.store, error) from None
 
 
+def graph_checksum(target: Target, graph: str) -> tuple[int, int]:
+    """The triple count and checksum of one graph in the store (as push verifies them)."""
+    return _Store(target).count(graph)
+
+
+def remote_graphs(target: Target) -> list[str]:
+    """The names of the non-empty graphs of the store."""
+    from SPARQLWrapper import JSON
+
+    client = sparql_client(target.query, target.user, target.password, digest=target.digest)
+    client.setQuery("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    client.setReturnFormat(JSON)
+    try:
+        result = client.query().convert()
+    except Exception as error:
+        raise _Store(target)._fail(target.query, error) from None
+    return sorted(row["g"]["value"] for row in result["results"]["bindings"])
+
+
 def push(
     target: Target, *, graphs: Sequence[str] | None = None, progress: Callable[[str], None] | None = None
 ) -> list[PushReport]:
@@ -170,6 +189,7 @@ def _push_graph(
             for start in range(0, len(lines), target.batch_size):
                 batch = "\n".join(lines[start : start + target.batch_size])
                 store.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{batch}\n}} }}")
+                say(f"{iri}: batch {start // target.batch_size + 1} landed")
         staged = store.count(staging)
         if staged[0] != expected[0]:
             raise RemoteError(
