@@ -38,12 +38,30 @@ def _matches(expected: list[str], actual: list[str]) -> bool:
 
 
 EXAMPLES = _console_examples()
-CLI = [e for e in EXAMPLES if e[0][0] == "baclokg"]
+STORE_HOST = "http://127.0.0.1:7878"
+STORE = [e for e in EXAMPLES if any(STORE_HOST in part for part in e[0])]
+CLI = [e for e in EXAMPLES if e[0][0] == "baclokg" and e not in STORE]
 CURL = [e for e in EXAMPLES if e[0][0] == "curl"]
 
 
 def test_every_console_example_is_run() -> None:
-    assert len(CLI) + len(CURL) == len(EXAMPLES)
+    assert len(CLI) + len(CURL) + len(STORE) == len(EXAMPLES)
+
+
+def test_store_examples(run_cli: Run, tmp_path: Path) -> None:
+    from .test_stores import _oxigraph
+
+    store = _oxigraph(tmp_path)
+    store.run()
+    try:
+        url = store.read.rsplit("/", 1)[0]
+        for command, expected in STORE:
+            result = run_cli(*[part.replace(STORE_HOST, url) for part in command[1:]])
+            assert result.returncode == 0, result.stderr
+            actual = [line.rstrip().replace(url, STORE_HOST) for line in result.stdout.splitlines()]
+            assert _matches(expected, actual), "\n".join(actual)
+    finally:
+        store.stop()
 
 
 @pytest.mark.parametrize(("command", "expected"), CLI, ids=lambda v: " ".join(v)[:60])

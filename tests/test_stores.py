@@ -187,3 +187,45 @@ def test_wrong_answer_format_is_reported(store: Store) -> None:
     not_sparql = store.read.rsplit("/", 1)[0] + "/"
     with pytest.raises(RemoteError, match=re.escape(not_sparql)):
         connect(not_sparql).rows("cq-01-ingredient-and-brands")
+
+
+def test_store_that_rejects_the_data(tmp_path: Path) -> None:
+    port = free_port()
+    binary = Path(sys.executable).parent / "oxigraph"
+    (tmp_path / "ro").mkdir()
+    subprocess.run(
+        [
+            str(binary),
+            "update",
+            "--location",
+            str(tmp_path / "ro"),
+            "--update",
+            "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    read_only = Store(
+        "oxigraph-read-only",
+        lambda: subprocess.Popen(
+            [
+                str(binary),
+                "serve-read-only",
+                "--location",
+                str(tmp_path / "ro"),
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+        Target(f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/update"),
+        f"http://127.0.0.1:{port}/query",
+    )
+    read_only.run()
+    try:
+        with pytest.raises(RemoteError, match=re.escape(f"http://127.0.0.1:{port}/update")):
+            push(read_only.target)
+        assert [g for g in remote_graphs(read_only.target) if "baclokg" in g] == []
+    finally:
+        read_only.stop()
