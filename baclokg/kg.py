@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
 from rdflib import Dataset, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
@@ -15,6 +18,7 @@ from .errors import NotFoundError, ParameterError, QueryError
 from .models import Drug, InteractionCheck
 from .prefixes import PREFIXES
 from .store import Engine, bundled_graphs, load_files, new_dataset
+from .terms import to_oxigraph, to_rdflib
 
 __all__ = ["KnowledgeGraph", "load"]
 
@@ -37,6 +41,9 @@ class KnowledgeGraph:
         #: the user's files loaded beside the bundled graphs
         self.extra: tuple[Path, ...] = tuple(extra)
         self._names: dict[str, list[URIRef]] | None = None
+        store = dataset.store
+        #: the pyoxigraph store behind the Oxigraph engine, queried directly on the hot path
+        self._ox: ox.Store | None = store._inner if isinstance(store, OxigraphStore) else None
 
     @property
     def graph(self) -> Dataset:
@@ -76,8 +83,31 @@ class KnowledgeGraph:
 
     def rows(self, name: str, **params: object) -> list[Row]:
         """The rows of a named query as dictionaries of variable name to term (or None)."""
-        result = self.query(name, **params)
+        query = named_queries.get(name)
+        values = {key: self._resolve_param(query, key, value) for key, value in params.items()}
+        bindings = query.bindings(values)
+        if self._ox is not None:
+            return self._ox_rows(query.sparql, bindings)
+        result = self.sparql(query.sparql, bindings)
         return [{str(var): row[i] for i, var in enumerate(result.vars or [])} for row in result]  # type: ignore[index]
+
+    def _ox_rows(self, text: str, bindings: Mapping[str, Node]) -> list[Row]:
+        """SELECT rows straight from pyoxigraph: no rdflib result wrapping on the hot path."""
+        assert self._ox is not None
+        try:
+            solutions = self._ox.query(
+                text, substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+            )
+        except SyntaxError as error:
+            raise QueryError(f"invalid SPARQL: {error}") from None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("rows() needs a SELECT query")
+        names = [v.value for v in solutions.variables]
+        convert = _cached_to_rdflib
+        return [
+            {name: (None if term is None else convert(term)) for name, term in zip(names, solution, strict=True)}
+            for solution in solutions
+        ]
 
     def _resolve_param(self, query: named_queries.NamedQuery, key: str, value: object) -> object:
         param = query.params.get(key)
@@ -133,6 +163,12 @@ class KnowledgeGraph:
         from .drug import check_interactions
 
         return check_interactions(self, list(drugs))
+
+
+@lru_cache(maxsize=1 << 16)
+def _cached_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """Term conversion, memoised: the same few thousand terms come back in every answer."""
+    return to_rdflib(term)
 
 
 def load(
