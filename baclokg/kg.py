@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -105,7 +105,10 @@ class KnowledgeGraph:
         names = [v.value for v in solutions.variables]
         convert = _cached_to_rdflib
         return [
-            {name: (None if term is None else convert(term)) for name, term in zip(names, solution, strict=True)}
+            {
+                name: None if term is None else convert(term)
+                for name, term in zip(names, solution, strict=True)
+            }
             for solution in solutions
         ]
 
