@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .describe import service_description
 from .errors import QueryError
@@ -20,7 +21,7 @@ from .negotiate import choose
 from .safety import RefusedQueryError, inspect_update
 from .workers import Answer, QueryTimeoutError, WorkerPool
 
-__all__ = ["ResponseCache", "Settings", "SparqlEndpoint"]
+__all__ = ["CachedGets", "ResponseCache", "Settings", "SparqlEndpoint", "raw_key"]
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
@@ -77,6 +78,40 @@ class ResponseCache:
         self.size = 0
 
 
+def raw_key(scope: Scope) -> tuple[object, ...]:
+    """The cache key of a GET request as the ASGI server hands it over: query string, Accept, Host."""
+    accept = host = b""
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            accept = value
+        elif name == b"host":
+            host = value
+    return (scope["query_string"], accept, host)
+
+
+class CachedGets:
+    """ASGI wrapper that answers a repeated GET on /sparql from the cache before any routing or middleware."""
+
+    def __init__(self, app: ASGIApp, endpoint: SparqlEndpoint) -> None:
+        self.app = app
+        self.cache = endpoint.raw_cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+            answer = self.cache.get(raw_key(scope))
+            if answer is not None:
+                headers = [
+                    (b"content-type", answer.media_type.encode()),
+                    (b"content-length", str(len(answer.body)).encode()),
+                    (b"vary", b"Accept, Origin"),
+                    (b"access-control-allow-origin", b"*"),
+                ]
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": answer.body})
+                return
+        await self.app(scope, receive, send)
+
+
 def _response(answer: Answer) -> Response:
     return Response(
         answer.body, status_code=answer.status, media_type=answer.media_type, headers={"Vary": "Accept"}
@@ -102,6 +137,8 @@ class SparqlEndpoint:
         self.pool = pool
         self.settings = settings
         self.cache = ResponseCache(settings.cache_bytes)
+        #: answers of plain GETs keyed on the raw query string, Accept and Host, served before any routing
+        self.raw_cache = ResponseCache(settings.cache_bytes)
         self.updates: list[str] = []
 
     async def __call__(self, request: Request) -> Response:
@@ -156,6 +193,8 @@ class SparqlEndpoint:
             )
         if answer.status == 200:
             self.cache.put(key, answer)
+            if request.method == "GET":
+                self.raw_cache.put(raw_key(request.scope), answer)
         return _response(answer)
 
     async def _read(self, request: Request) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
@@ -238,4 +277,5 @@ class SparqlEndpoint:
         self.updates.append(update)
         self.kg.graph.update(update)  # keep the pages and descriptions of this process in step
         self.cache.clear()
+        self.raw_cache.clear()
         return Response(status_code=204)

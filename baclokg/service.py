@@ -21,10 +21,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from .api import create_api
 from .describe import void_description
-from .endpoint import Settings, SparqlEndpoint
+from .endpoint import CachedGets, Settings, SparqlEndpoint
 from .formats import FORMATS, Format, by_name
 from .kg import KnowledgeGraph
 from .negotiate import parse_accept
@@ -65,7 +66,7 @@ def _wants(request: Request) -> Format | None:
 
 def create_app(
     kg: KnowledgeGraph, settings: Settings | None = None, *, pool: WorkerPool | None = None
-) -> Starlette:
+) -> ASGIApp:
     """The ASGI application serving ``kg``; query evaluation runs in a pool of worker processes."""
     settings = settings or Settings()
     if pool is None:
@@ -175,4 +176,4 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
     app.state.endpoint = endpoint
-    return app
+    return CachedGets(app, endpoint)
