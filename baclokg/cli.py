@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -166,6 +166,13 @@ def query(
 )
 @click.option("--max-request-bytes", default=1024 * 1024, show_default=True, type=click.IntRange(1024))
 @click.option("--max-result-bytes", default=64 * 1024 * 1024, show_default=True, type=click.IntRange(1024))
+@click.option(
+    "--http-workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="HTTP server processes sharing the port, each with its own cache and query workers "
+    "[default: cores; 1 with --allow-update].",
+)
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates that carry the token (never LOAD).")
 @click.option(
     "--update-token",
@@ -182,6 +189,7 @@ def serve(
     workers: int | None,
     max_request_bytes: int,
     max_result_bytes: int,
+    http_workers: int | None,
     allow_update: bool,
     update_token: str | None,
 ) -> None:
@@ -194,6 +202,11 @@ def serve(
 
     if allow_update and not update_token:
         _fail("--allow-update needs --update-token (or BACLOKG_UPDATE_TOKEN)")
+    if allow_update and (http_workers or 1) > 1:
+        _fail("--allow-update needs a single HTTP process: updates reach the query workers of one process")
+    cores = os.cpu_count() or 1
+    http_workers = http_workers or (1 if allow_update else cores)
+    workers = workers or max(1, cores // http_workers)
     kg = load(extra, engine=engine)  # type: ignore[arg-type]
     settings = Settings(
         timeout=timeout,
@@ -208,14 +221,26 @@ def serve(
         f"http://{host}:{port}/",
         err=True,
     )
-    uvicorn.run(
-        create_app(kg, settings),
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=5,
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+        "timeout_graceful_shutdown": 5,
+        "loop": "uvloop",
+        "http": "httptools",
+    }
+    if http_workers > 1:  # several HTTP processes on one port, each with its own cache and query workers
+        import dataclasses
+        import json
+
+        from .service import CONFIG_VARIABLE
+
+        config = {**dataclasses.asdict(settings), "extra": [str(p) for p in kg.extra], "engine": engine}
+        os.environ[CONFIG_VARIABLE] = json.dumps(config)
+        uvicorn.run("baclokg.service:app_from_environment", factory=True, workers=http_workers, **options)
+        return
+    uvicorn.run(create_app(kg, settings), **options)
 
 
 @cli.command()

@@ -34,7 +34,10 @@ from .prefixes import BASE, PREFIXES
 from .terms import plain
 from .workers import WorkerPool, WorkerSpec
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["Settings", "app_from_environment", "create_app"]
+
+#: the environment variable through which ``baclokg serve --http-workers N`` configures each process
+CONFIG_VARIABLE = "BACLOKG_SERVE_CONFIG"
 
 STATIC = Path(__file__).parent / "static"
 _KINDS = ("entity", "statement", "source", "vocab", "graph", "shapes")
@@ -62,6 +65,18 @@ def _wants(request: Request) -> Format | None:
             if fmt.kind == "rdf" and fmt.media_type == media:
                 return fmt
     return None
+
+
+def app_from_environment() -> ASGIApp:
+    """The application of one HTTP worker process, configured by ``BACLOKG_SERVE_CONFIG`` (JSON)."""
+    import json
+    import os
+
+    from .kg import load
+
+    config = json.loads(os.environ[CONFIG_VARIABLE])
+    kg = load(config.pop("extra"), engine=config.pop("engine"))
+    return create_app(kg, Settings(**config))
 
 
 def create_app(
