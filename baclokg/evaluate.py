@@ -12,7 +12,7 @@ from .errors import BacloKGError, NotFoundError, ParameterError, QueryError
 from .formats import Format
 from .kg import load
 from .negotiate import choose
-from .safety import RefusedQueryError, inspect
+from .safety import RefusedQueryError, could_reach_outside, inspect
 from .terms import text
 from .workers import Answer, WorkerSpec
 
@@ -95,34 +95,47 @@ class Evaluator:
 
     def _query(self, request: dict[str, Any]) -> Answer:
         query: str = request["query"]
-        plan = inspect(query, self.graphs)
         default = list(request.get("default_graphs") or ())
         named = list(request.get("named_graphs") or ())
         for iri in (*default, *named):
             if iri not in self.graphs:
                 raise RefusedQueryError(f"graph <{iri}> is not in this dataset")
+        if self.store is None or could_reach_outside(query):
+            plan = inspect(query, self.graphs)  # parsed: SERVICE, FROM and FROM NAMED are decided here
+            kind = plan.kind
+        else:
+            kind = None  # no such keyword can be in the query: Oxigraph parses it, the result tells its form
+        if self.store is not None:
+            return self._oxigraph(query, default, named, request.get("accept"), kind, request.get("base"))
         fmt = choose(request.get("accept"), plan.kind)  # type: ignore[arg-type]
         if fmt is None:
-            kinds = "SPARQL results" if plan.kind == "results" else "RDF"
-            return error_answer(
-                406, f"none of the accepted media types can carry a {plan.form} result ({kinds})"
-            )
-        if self.store is not None:
-            return self._oxigraph(query, default, named, fmt, request.get("base"))
+            return _not_acceptable(plan.kind)
         return self._rdflib(query, default, named, fmt)
 
     def _oxigraph(
-        self, query: str, default: list[str], named: list[str], fmt: Format, base: str | None
+        self,
+        query: str,
+        default: list[str],
+        named: list[str],
+        accept: str | None,
+        kind: str | None,
+        base: str | None,
     ) -> Answer:
         assert self.store is not None
         options: dict[str, Any] = {"base_iri": base} if base else {}
         if default or named:  # the protocol's dataset replaces the query's own FROM clauses
             options["default_graph"] = [ox.NamedNode(iri) for iri in default]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named]
+        if kind is not None and choose(accept, kind) is None:  # type: ignore[arg-type]
+            return _not_acceptable(kind)
         try:
             result = self.store.query(query, **options)
         except SyntaxError as error:
             raise QueryError(f"invalid SPARQL: {error}") from None
+        kind = "rdf" if isinstance(result, ox.QueryTriples) else "results"
+        fmt = choose(accept, kind)  # type: ignore[arg-type]
+        if fmt is None:
+            return _not_acceptable(kind)
         writer = _CappedWriter(self.spec.max_result_bytes)
         result.serialize(writer, format=fmt.oxigraph)  # type: ignore[arg-type]
         return Answer(200, _content_type(fmt), writer.value())
@@ -149,6 +162,11 @@ class Evaluator:
         if len(body) > self.spec.max_result_bytes:
             raise _TooLargeError
         return Answer(200, "application/json", body)
+
+
+def _not_acceptable(kind: str) -> Answer:
+    what = "SPARQL results (SELECT, ASK)" if kind == "results" else "RDF (CONSTRUCT, DESCRIBE)"
+    return error_answer(406, f"none of the accepted media types can carry this query's answer: {what}")
 
 
 def _content_type(fmt: Format) -> str:

@@ -14,13 +14,35 @@ baclokg.safety.RefusedQueryError: SERVICE is not allowed: this endpoint does not
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import BacloKGError, QueryError
 
-__all__ = ["QueryPlan", "RefusedQueryError", "inspect", "inspect_update"]
+__all__ = ["QueryPlan", "RefusedQueryError", "could_reach_outside", "inspect", "inspect_update"]
+
+# A keyword token (not part of a name): SERVICE, FROM (FROM NAMED) or LOAD.
+_RISKY = re.compile(r"(?<![\w:?$-])(service|from|load)(?![\w-])", re.IGNORECASE)
+
+
+def could_reach_outside(query: str) -> bool:
+    """Whether the text might hold SERVICE, FROM or LOAD and so must be parsed and checked.
+
+    A conservative pre-filter: a keyword must appear as a token, so text without any of these tokens
+    (and without codepoint escapes, which could spell one) cannot reach outside; anything else is
+    parsed by :func:`inspect`.
+
+    >>> could_reach_outside("SELECT ?s WHERE { ?s prov:wasDerivedFrom ?o }")
+    False
+    >>> could_reach_outside("select * where { service<http://x/> { ?s ?p ?o } }")
+    True
+    >>> could_reach_outside("SELECT * WHERE { ?s ?p '\\u0053ERVICE' }")
+    True
+    """
+    return "\\u" in query.lower() or _RISKY.search(query) is not None
+
 
 _FORMS = {
     "SelectQuery": "SELECT",

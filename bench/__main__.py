@@ -1,0 +1,247 @@
+"""``python -m bench``: measure BacloKG against its peers and write bench/results/ (JSON, Markdown, PNG)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+from baclokg.export import graph_bytes
+from baclokg.queries import all_queries
+from baclokg.remote import _append_values
+
+from . import synthetic
+
+ROOT = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+ACCEPT = "application/sparql-results+json"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def mix() -> list[str]:
+    """Every competency query with its default parameters bound, as text any endpoint can run."""
+    texts = []
+    for query in all_queries():
+        if query.kind != "competency":
+            continue
+        body = "\n".join(line for line in query.sparql.splitlines() if not line.lstrip().startswith("#"))
+        texts.append(_append_values(body, query.bindings()))
+    return texts
+
+
+@dataclass
+class Peer:
+    name: str
+    command: list[str]
+    path: str
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+    def start(self) -> float:
+        began = time.perf_counter()
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url, params={"query": "ASK {}"}, headers={"Accept": ACCEPT}, timeout=2).status_code == 200:
+                    return time.perf_counter() - began
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.name} did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+LUA = """
+paths = {%s}
+local counter = 0
+wrk.headers["Accept"] = "%s"
+request = function()
+  counter = counter + 1
+  local path = paths[(counter %% #paths) + 1]
+  if %s then path = path .. "%%0A%%23" .. counter .. "-" .. math.random(1000000000) end
+  return wrk.format("GET", path)
+end
+"""
+
+
+def wrk(peer: Peer, queries: list[str], connections: int, seconds: float, distinct: bool, folder: Path) -> dict[str, float]:
+    paths = ", ".join(json.dumps(f"{peer.path}?query={quote(q)}") for q in queries)
+    script = folder / f"mix-{peer.name}-{distinct}.lua"
+    script.write_text(LUA % (paths, ACCEPT, "true" if distinct else "false"))
+    threads = max(1, min(2, connections))
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+                          f"http://127.0.0.1:{peer.port}"], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    def pct(label: str) -> float:
+        match = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", out)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return {"rps": rps, "p50_ms": pct("50"), "p99_ms": pct("99"), "errors": int(errors.group(1)) if errors else 0}
+
+
+def median_run(runs: list[dict[str, float]]) -> dict[str, float | list[float]]:
+    rps = [r["rps"] for r in runs]
+    best = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+    return {**best, "rps": statistics.median(rps), "rps_runs": rps, "errors": sum(r["errors"] for r in runs)}
+
+
+def throughput(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    data = folder / "baclokg.nt"
+    data.write_bytes(graph_bytes("ntriples"))
+    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(folder / "oxigraph"), "--file", str(data)],
+                   check=True, capture_output=True)
+    ports = [free_port() for _ in range(3)]
+    peers = [
+        Peer("baclokg", [str(BIN / "baclokg"), "serve", "--port", str(ports[0])], "/sparql", ports[0]),
+        Peer("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(folder / "oxigraph"), "--bind",
+                          f"127.0.0.1:{ports[1]}"], "/query", ports[1]),
+        Peer("rdflib-endpoint", [str(BIN / "rdflib-endpoint"), "serve", str(data), "--host", "127.0.0.1", "--port",
+                                 str(ports[2])], "/", ports[2]),
+    ]
+    queries = mix()
+    results: dict[str, object] = {}
+    for peer in peers:
+        started = peer.start()
+        try:
+            for text in queries:  # every query answers on every peer before anything is timed
+                response = httpx.get(peer.url, params={"query": text}, headers={"Accept": ACCEPT}, timeout=60)
+                response.raise_for_status()
+            for distinct in (False, True):
+                for connections in (1, 16):
+                    runs = [wrk(peer, queries, connections, args.seconds, distinct, folder) for _ in range(args.runs)]
+                    results[f"{peer.name}|{'distinct' if distinct else 'named'}|{connections}"] = median_run(runs)
+            results[f"{peer.name}|startup_s"] = started
+        finally:
+            peer.stop()
+    return results
+
+
+def in_process(args: argparse.Namespace) -> dict[str, object]:
+    out = {}
+    for engine in ("oxigraph", "rdflib"):
+        result = subprocess.run([sys.executable, "-m", "bench.probe", "-", engine, str(args.repeats)],
+                                capture_output=True, text=True, check=True)
+        out[engine] = json.loads(result.stdout)
+    return out
+
+
+def cold_start(args: argparse.Namespace) -> dict[str, object]:
+    times = []
+    for _ in range(args.cold_runs):
+        began = time.perf_counter()
+        subprocess.run([str(BIN / "baclokg"), "query", "cq-10-onset", "--format", "csv"], check=True,
+                       capture_output=True)
+        times.append(time.perf_counter() - began)
+    serve = []
+    for _ in range(max(1, args.cold_runs // 2)):
+        port = free_port()
+        peer = Peer("baclokg", [str(BIN / "baclokg"), "serve", "--port", str(port)], "/sparql", port)
+        serve.append(peer.start())
+        peer.stop()
+    return {"query_s": statistics.median(times), "query_runs": times, "serve_s": statistics.median(serve),
+            "serve_runs": serve}
+
+
+def scale(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    per_drug = synthetic.triples_per_drug()
+    out: dict[str, object] = {}
+    for size in args.sizes:
+        path = folder / f"synthetic-{size}.nt"
+        written = synthetic.write(path, max(1, size // per_drug))
+        for engine in ("oxigraph", "rdflib"):
+            if engine == "rdflib" and size > args.rdflib_max:
+                out[f"{size}|{engine}"] = {"skipped": f"rdflib engine above {args.rdflib_max} triples (time budget)"}
+                continue
+            result = subprocess.run([sys.executable, "-m", "bench.probe", str(path), engine, str(args.scale_repeats)],
+                                    capture_output=True, text=True, check=True)
+            measured = json.loads(result.stdout)
+            measured["synthetic_triples"] = written
+            if engine == "oxigraph":
+                port = free_port()
+                peer = Peer("baclokg", [str(BIN / "baclokg"), "serve", "--data", str(path), "--port", str(port)],
+                            "/sparql", port)
+                peer.start()
+                try:
+                    measured["service_distinct_16"] = wrk(peer, mix(), 16, args.seconds, True, folder)
+                finally:
+                    peer.stop()
+            out[f"{size}|{engine}"] = measured
+        path.unlink()
+    return out
+
+
+def machine() -> dict[str, object]:
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        model = match.group(1).strip() if match else model
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: one tiny size, short runs")
+    parser.add_argument("--out", type=Path, default=ROOT / "results")
+    args = parser.parse_args()
+    args.seconds = 1 if args.quick else 5
+    args.runs = 1 if args.quick else 3
+    args.repeats = 20 if args.quick else 300
+    args.scale_repeats = 5 if args.quick else 50
+    args.cold_runs = 2 if args.quick else 5
+    args.sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    args.rdflib_max = 100_000
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: `make bench` installs Debian's wrk")
+    args.out.mkdir(parents=True, exist_ok=True)
+    results: dict[str, object] = {"machine": machine(), "quick": args.quick}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, step in (("throughput", lambda: throughput(args, folder)), ("in_process", lambda: in_process(args)),
+                           ("cold_start", lambda: cold_start(args)), ("scale", lambda: scale(args, folder))):
+            began = time.perf_counter()
+            results[name] = step()
+            print(f"{name}: {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    from .report import write_report
+
+    write_report(results, args.out)
+
+
+if __name__ == "__main__":
+    main()
