@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test browser debian lint typecheck fmt validate clean
+.PHONY: serve test bench browser debian lint typecheck fmt validate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(VENV)/bin/python:
 
 # The project with its test extras, reinstalled whenever pyproject.toml changes.
 $(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 ## serve: the main job: the query service on http://127.0.0.1:8000 (SPARQL at /sparql, query page at /)
@@ -23,21 +23,25 @@ serve: $(STAMP)
 test: $(STAMP) browser debian lint typecheck
 	$(BIN)/python -m pytest
 
+## bench: measure against the Oxigraph server and rdflib-endpoint; writes bench/results/ (about 10 minutes)
+bench: $(STAMP) debian
+	$(BIN)/python -m bench --out bench/results
+
 # The browser test drives Debian's chromium with Playwright (Playwright's own browser download
 # is not available here). Tests run as root, so apt-get works as is.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# raptor's rapper (an independent RDF parser for the export round trips) and Virtuoso (an external
-# SPARQL store for the push tests).
+# raptor's rapper (an independent RDF parser for the export round trips), Virtuoso (an external
+# SPARQL store for the push tests) and wrk (the load generator of the benchmark).
 debian:
-	@{ command -v rapper && command -v virtuoso-t; } >/dev/null 2>&1 || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils virtuoso-opensource >/dev/null; }
+	@{ command -v rapper && command -v virtuoso-t && command -v wrk; } >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils virtuoso-opensource wrk >/dev/null; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check baclokg tests
-	$(BIN)/ruff format --check baclokg tests
+	$(BIN)/ruff check baclokg tests bench
+	$(BIN)/ruff format --check baclokg tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -67,7 +67,12 @@ class Peer:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                if httpx.get(self.url, params={"query": "ASK {}"}, headers={"Accept": ACCEPT}, timeout=2).status_code == 200:
+                if (
+                    httpx.get(
+                        self.url, params={"query": "ASK {}"}, headers={"Accept": ACCEPT}, timeout=2
+                    ).status_code
+                    == 200
+                ):
                     return time.perf_counter() - began
             except httpx.HTTPError:
                 pass
@@ -96,22 +101,44 @@ end
 """
 
 
-def wrk(peer: Peer, queries: list[str], connections: int, seconds: float, distinct: bool, folder: Path) -> dict[str, float]:
+def wrk(
+    peer: Peer, queries: list[str], connections: int, seconds: float, distinct: bool, folder: Path
+) -> dict[str, float]:
     paths = ", ".join(json.dumps(f"{peer.path}?query={quote(q)}") for q in queries)
     script = folder / f"mix-{peer.name}-{distinct}.lua"
     script.write_text(LUA % (paths, ACCEPT, "true" if distinct else "false"))
     threads = max(1, min(2, connections))
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
-                          f"http://127.0.0.1:{peer.port}"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{peer.port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+
     def pct(label: str) -> float:
         match = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", out)
         if not match:
             return float("nan")
         value, unit = float(match.group(1)), match.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    return {"rps": rps, "p50_ms": pct("50"), "p99_ms": pct("99"), "errors": int(errors.group(1)) if errors else 0}
+
+    return {
+        "rps": rps,
+        "p50_ms": pct("50"),
+        "p99_ms": pct("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
 
 
 def median_run(runs: list[dict[str, float]]) -> dict[str, float | list[float]]:
@@ -123,15 +150,41 @@ def median_run(runs: list[dict[str, float]]) -> dict[str, float | list[float]]:
 def throughput(args: argparse.Namespace, folder: Path) -> dict[str, object]:
     data = folder / "baclokg.nt"
     data.write_bytes(graph_bytes("ntriples"))
-    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(folder / "oxigraph"), "--file", str(data)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "oxigraph"), "load", "--location", str(folder / "oxigraph"), "--file", str(data)],
+        check=True,
+        capture_output=True,
+    )
     ports = [free_port() for _ in range(3)]
     peers = [
         Peer("baclokg", [str(BIN / "baclokg"), "serve", "--port", str(ports[0])], "/sparql", ports[0]),
-        Peer("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(folder / "oxigraph"), "--bind",
-                          f"127.0.0.1:{ports[1]}"], "/query", ports[1]),
-        Peer("rdflib-endpoint", [str(BIN / "rdflib-endpoint"), "serve", str(data), "--host", "127.0.0.1", "--port",
-                                 str(ports[2])], "/", ports[2]),
+        Peer(
+            "oxigraph",
+            [
+                str(BIN / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(folder / "oxigraph"),
+                "--bind",
+                f"127.0.0.1:{ports[1]}",
+            ],
+            "/query",
+            ports[1],
+        ),
+        Peer(
+            "rdflib-endpoint",
+            [
+                str(BIN / "rdflib-endpoint"),
+                "serve",
+                str(data),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(ports[2]),
+            ],
+            "/",
+            ports[2],
+        ),
     ]
     queries = mix()
     results: dict[str, object] = {}
@@ -143,8 +196,13 @@ def throughput(args: argparse.Namespace, folder: Path) -> dict[str, object]:
                 response.raise_for_status()
             for distinct in (False, True):
                 for connections in (1, 16):
-                    runs = [wrk(peer, queries, connections, args.seconds, distinct, folder) for _ in range(args.runs)]
-                    results[f"{peer.name}|{'distinct' if distinct else 'named'}|{connections}"] = median_run(runs)
+                    runs = [
+                        wrk(peer, queries, connections, args.seconds, distinct, folder)
+                        for _ in range(args.runs)
+                    ]
+                    results[f"{peer.name}|{'distinct' if distinct else 'named'}|{connections}"] = median_run(
+                        runs
+                    )
             results[f"{peer.name}|startup_s"] = started
         finally:
             peer.stop()
@@ -154,8 +212,12 @@ def throughput(args: argparse.Namespace, folder: Path) -> dict[str, object]:
 def in_process(args: argparse.Namespace) -> dict[str, object]:
     out = {}
     for engine in ("oxigraph", "rdflib"):
-        result = subprocess.run([sys.executable, "-m", "bench.probe", "-", engine, str(args.repeats)],
-                                capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.probe", "-", engine, str(args.repeats), str(args.budget)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         out[engine] = json.loads(result.stdout)
     return out
 
@@ -164,8 +226,9 @@ def cold_start(args: argparse.Namespace) -> dict[str, object]:
     times = []
     for _ in range(args.cold_runs):
         began = time.perf_counter()
-        subprocess.run([str(BIN / "baclokg"), "query", "cq-10-onset", "--format", "csv"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(BIN / "baclokg"), "query", "cq-10-onset", "--format", "csv"], check=True, capture_output=True
+        )
         times.append(time.perf_counter() - began)
     serve = []
     for _ in range(max(1, args.cold_runs // 2)):
@@ -173,8 +236,12 @@ def cold_start(args: argparse.Namespace) -> dict[str, object]:
         peer = Peer("baclokg", [str(BIN / "baclokg"), "serve", "--port", str(port)], "/sparql", port)
         serve.append(peer.start())
         peer.stop()
-    return {"query_s": statistics.median(times), "query_runs": times, "serve_s": statistics.median(serve),
-            "serve_runs": serve}
+    return {
+        "query_s": statistics.median(times),
+        "query_runs": times,
+        "serve_s": statistics.median(serve),
+        "serve_runs": serve,
+    }
 
 
 def scale(args: argparse.Namespace, folder: Path) -> dict[str, object]:
@@ -185,16 +252,34 @@ def scale(args: argparse.Namespace, folder: Path) -> dict[str, object]:
         written = synthetic.write(path, max(1, size // per_drug))
         for engine in ("oxigraph", "rdflib"):
             if engine == "rdflib" and size > args.rdflib_max:
-                out[f"{size}|{engine}"] = {"skipped": f"rdflib engine above {args.rdflib_max} triples (time budget)"}
+                out[f"{size}|{engine}"] = {
+                    "skipped": f"rdflib engine above {args.rdflib_max} triples (time budget)"
+                }
                 continue
-            result = subprocess.run([sys.executable, "-m", "bench.probe", str(path), engine, str(args.scale_repeats)],
-                                    capture_output=True, text=True, check=True)
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.probe",
+                    str(path),
+                    engine,
+                    str(args.scale_repeats),
+                    str(args.budget),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             measured = json.loads(result.stdout)
             measured["synthetic_triples"] = written
             if engine == "oxigraph":
                 port = free_port()
-                peer = Peer("baclokg", [str(BIN / "baclokg"), "serve", "--data", str(path), "--port", str(port)],
-                            "/sparql", port)
+                peer = Peer(
+                    "baclokg",
+                    [str(BIN / "baclokg"), "serve", "--data", str(path), "--port", str(port)],
+                    "/sparql",
+                    port,
+                )
                 peer.start()
                 try:
                     measured["service_distinct_16"] = wrk(peer, mix(), 16, args.seconds, True, folder)
@@ -211,8 +296,12 @@ def machine() -> dict[str, object]:
     if cpuinfo.exists():
         match = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
         model = match.group(1).strip() if match else model
-    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
 
 
 def main() -> None:
@@ -226,15 +315,20 @@ def main() -> None:
     args.scale_repeats = 5 if args.quick else 50
     args.cold_runs = 2 if args.quick else 5
     args.sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
-    args.rdflib_max = 100_000
+    args.budget = 0.2 if args.quick else 2.0
+    args.rdflib_max = 0 if args.quick else 10_000  # rdflib evaluates some named queries in seconds
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench` installs Debian's wrk")
     args.out.mkdir(parents=True, exist_ok=True)
     results: dict[str, object] = {"machine": machine(), "quick": args.quick}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for name, step in (("throughput", lambda: throughput(args, folder)), ("in_process", lambda: in_process(args)),
-                           ("cold_start", lambda: cold_start(args)), ("scale", lambda: scale(args, folder))):
+        for name, step in (
+            ("throughput", lambda: throughput(args, folder)),
+            ("in_process", lambda: in_process(args)),
+            ("cold_start", lambda: cold_start(args)),
+            ("scale", lambda: scale(args, folder)),
+        ):
             began = time.perf_counter()
             results[name] = step()
             print(f"{name}: {time.perf_counter() - began:.0f} s", file=sys.stderr)

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 TARGETS = {
-    "throughput": "service >= Oxigraph server and >= 10x rdflib-endpoint on the named-query mix at 16 connections",
+    "throughput": "service >= Oxigraph server and >= 10x rdflib-endpoint, named-query mix, 16 connections",
     "in_process": "named query p50 < 0.3 ms through the public API, Oxigraph engine, no result cache",
     "cold_query": "`baclokg query NAME` < 0.5 s wall",
-    "scale": "1M triples on the Oxigraph engine: load < 5 s, RSS < 1.5 GB, every competency query p50 < 10 ms",
+    "scale": "1M triples, Oxigraph engine: load < 5 s, RSS < 1.5 GB, every competency query p50 < 10 ms",
 }
 
 
@@ -20,18 +20,26 @@ def _f(value: Any, digits: int = 1) -> str:
 
 def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
-    lines = [f"# BacloKG benchmark{' (quick smoke run)' if results.get('quick') else ''}", "",
-             f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}; run {m['date']}.", "",
-             "## Service throughput (wrk, keep-alive, GET, median of runs; p50/p99 latency in ms)", "",
-             "| server | mix | connections | requests/s (runs) | p50 | p99 | errors |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# BacloKG benchmark{' (quick smoke run)' if results.get('quick') else ''}",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}; run {m['date']}.",
+        "",
+        "## Service throughput (wrk, keep-alive, GET, median of runs; p50/p99 latency in ms)",
+        "",
+        "| server | mix | connections | requests/s (runs) | p50 | p99 | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
     tp = results["throughput"]
     for key, value in tp.items():
         if key.endswith("startup_s"):
             continue
         server, mix, connections = key.split("|")
         runs = ", ".join(f"{r:,.0f}" for r in value["rps_runs"])
-        lines.append(f"| {server} | {mix} | {connections} | {_f(value['rps'], 0)} ({runs}) | {_f(value['p50_ms'], 2)} | "
-                     f"{_f(value['p99_ms'], 2)} | {value['errors']} |")
+        lines.append(
+            f"| {server} | {mix} | {connections} | {_f(value['rps'], 0)} ({runs}) | "
+            f"{_f(value['p50_ms'], 2)} | {_f(value['p99_ms'], 2)} | {value['errors']} |"
+        )
     ratios = []
     for mix in ("named", "distinct"):
         ours = tp.get(f"baclokg|{mix}|16", {}).get("rps")
@@ -39,20 +47,37 @@ def markdown(results: dict[str, Any]) -> str:
             theirs = tp.get(f"{peer}|{mix}|16", {}).get("rps")
             if ours and theirs:
                 ratios.append(f"| {mix} | BacloKG / {peer} | {ours / theirs:.2f} |")
-    lines += ["", "| mix (16 connections) | ratio | value |", "|---|---|---|", *ratios, "",
-              "## In-process named-query latency (public API, ms)", "",
-              "| query | oxigraph p50 | oxigraph p99 | rdflib p50 | rdflib p99 |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| mix (16 connections) | ratio | value |",
+        "|---|---|---|",
+        *ratios,
+        "",
+        "## In-process named-query latency (public API, ms)",
+        "",
+        "| query | oxigraph p50 | oxigraph p99 | rdflib p50 | rdflib p99 |",
+        "|---|---|---|---|---|",
+    ]
     ip = results["in_process"]
     for name, value in ip["oxigraph"]["latency"].items():
         other = ip["rdflib"]["latency"][name]
-        lines.append(f"| {name} | {_f(value['p50_ms'], 3)} | {_f(value['p99_ms'], 3)} | {_f(other['p50_ms'], 3)} | "
-                     f"{_f(other['p99_ms'], 3)} |")
+        lines.append(
+            f"| {name} | {_f(value['p50_ms'], 3)} | {_f(value['p99_ms'], 3)} | {_f(other['p50_ms'], 3)} | "
+            f"{_f(other['p99_ms'], 3)} |"
+        )
     cs = results["cold_start"]
-    lines += ["", "## Cold start", "", f"- `baclokg query cq-10-onset`: {_f(cs['query_s'], 3)} s (median of "
-              f"{len(cs['query_runs'])})", f"- `baclokg serve` until it answers: {_f(cs['serve_s'], 2)} s (median of "
-              f"{len(cs['serve_runs'])})", "", "## Scale (synthetic monograph-shaped drugs)", "",
-              "| triples | engine | load s | RSS MB | worst competency p50 ms | service distinct-mix req/s (16 conn) |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Cold start",
+        "",
+        f"- `baclokg query cq-10-onset`: {_f(cs['query_s'], 3)} s (median of {len(cs['query_runs'])})",
+        f"- `baclokg serve` until it answers: {_f(cs['serve_s'], 2)} s (median of {len(cs['serve_runs'])})",
+        "",
+        "## Scale (synthetic monograph-shaped drugs)",
+        "",
+        "| triples | engine | load s | RSS MB | worst cq p50 ms | service distinct mix req/s, 16 conn |",
+        "|---|---|---|---|---|---|",
+    ]
     for key, value in results["scale"].items():
         size, engine = key.split("|")
         if "skipped" in value:
@@ -60,8 +85,10 @@ def markdown(results: dict[str, Any]) -> str:
             continue
         worst = max(v["p50_ms"] for k, v in value["latency"].items() if k.startswith("cq-"))
         service = value.get("service_distinct_16", {}).get("rps")
-        lines.append(f"| {value['triples']:,} | {engine} | {_f(value['load_s'], 2)} | {_f(value['rss_mb'], 0)} | "
-                     f"{_f(worst, 2)} | {_f(service, 0)} |")
+        lines.append(
+            f"| {value['triples']:,} | {engine} | {_f(value['load_s'], 2)} | {_f(value['rss_mb'], 0)} | "
+            f"{_f(worst, 2)} | {_f(service, 0)} |"
+        )
     lines += ["", "## Targets", "", *(f"- {name}: {text}" for name, text in TARGETS.items()), ""]
     return "\n".join(lines)
 

@@ -33,11 +33,19 @@ def write(path: Path, drugs: int) -> int:
         for index in range(drugs):
             drug = URIRef(f"{ENTITY}synthetic-drug-{index}")
             out.write(f"{drug.n3()} {RDF.type.n3()} <{PREFIXES['bkg']}DrugIngredient> .\n")
-            out.write(f'{drug.n3()} <http://www.w3.org/2000/01/rdf-schema#label> "synthetic drug {index}" .\n')
+            out.write(
+                f'{drug.n3()} <http://www.w3.org/2000/01/rdf-schema#label> "synthetic drug {index}" .\n'
+            )
             out.write(f'{drug.n3()} <http://schema.org/nonProprietaryName> "synthetic drug {index}" .\n')
             count += 3
             for s, p, o in shape:
-                s2 = drug if s == BACLOFEN else URIRef(f"{s}-syn{index}") if str(s).startswith(STATEMENT) else s
+                s2 = (
+                    drug
+                    if s == BACLOFEN
+                    else URIRef(f"{s}-syn{index}")
+                    if str(s).startswith(STATEMENT)
+                    else s
+                )
                 o2 = drug if o == BACLOFEN else o
                 out.write(f"{s2.n3()} {p.n3()} {o2.n3()} .\n")  # type: ignore[attr-defined]
                 count += 1
@@ -47,5 +55,3 @@ def write(path: Path, drugs: int) -> int:
 def triples_per_drug() -> int:
     """How many triples one synthetic drug adds."""
     return len(template()) + 3
-
-
