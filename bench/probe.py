@@ -1,6 +1,6 @@
 """One scale measurement in a fresh process: load a file beside the bundled graph, time the named queries.
 
-Usage: ``python -m bench.probe FILE ENGINE REPEATS [BUDGET_SECONDS]`` prints one JSON object.
+Usage: ``python -m bench.probe FILE ENGINE REPEATS [BUDGET_SECONDS [competency]]`` prints one JSON object.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from baclokg.queries import all_queries
 def main() -> None:
     path, engine, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
     budget = float(sys.argv[4]) if len(sys.argv) > 4 else 2.0  # seconds of repeats per query at most
+    kinds = ("competency",) if len(sys.argv) > 5 and sys.argv[5] == "competency" else ("competency", "check")
     started = time.perf_counter()
     kg = baclokg.load([path] if path != "-" else [], engine=engine)  # type: ignore[arg-type]
     load_seconds = time.perf_counter() - started
     latency = {}
     for query in all_queries():
-        if query.kind == "api":
+        if query.kind not in kinds:
             continue
         kg.rows(query.id)
         times: list[float] = []
