@@ -265,6 +265,7 @@ def scale(args: argparse.Namespace, folder: Path) -> dict[str, object]:
                     engine,
                     str(args.scale_repeats),
                     str(args.budget),
+                    "competency",
                 ],
                 capture_output=True,
                 text=True,
