@@ -23,7 +23,7 @@ def main() -> None:
     kg = baclokg.load([path] if path != "-" else [], engine=engine)  # type: ignore[arg-type]
     load_seconds = time.perf_counter() - started
     latency = {}
-    for query in all_queries():
+    for query in all_queries() if repeats else []:
         if query.kind not in kinds:
             continue
         kg.rows(query.id)

@@ -83,7 +83,7 @@ def markdown(results: dict[str, Any]) -> str:
         if "skipped" in value:
             lines.append(f"| {int(size):,} | {engine} | {value['skipped']} | | | |")
             continue
-        worst = max(v["p50_ms"] for k, v in value["latency"].items() if k.startswith("cq-"))
+        worst = max((v["p50_ms"] for k, v in value["latency"].items() if k.startswith("cq-")), default=None)
         service = value.get("service_distinct_16", {}).get("rps")
         lines.append(
             f"| {value['triples']:,} | {engine} | {_f(value['load_s'], 2)} | {_f(value['rss_mb'], 0)} | "
