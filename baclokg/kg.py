@@ -18,7 +18,7 @@ from .errors import NotFoundError, ParameterError, QueryError
 from .models import Drug, InteractionCheck
 from .prefixes import PREFIXES
 from .store import Engine, bundled_graphs, load_files, new_dataset
-from .terms import to_oxigraph, to_rdflib
+from .terms import to_rdflib
 
 __all__ = ["KnowledgeGraph", "load"]
 
@@ -95,9 +95,7 @@ class KnowledgeGraph:
         """SELECT rows straight from pyoxigraph: no rdflib result wrapping on the hot path."""
         assert self._ox is not None
         try:
-            solutions = self._ox.query(
-                text, substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
-            )
+            solutions = self._ox.query(named_queries.bind_values(text, bindings))
         except SyntaxError as error:
             raise QueryError(f"invalid SPARQL: {error}") from None
         if not isinstance(solutions, ox.QuerySolutions):

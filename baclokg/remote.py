@@ -9,7 +9,6 @@ a VALUES block of RDF terms written by rdflib (never by pasting user text into t
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.error import HTTPError, URLError
@@ -21,6 +20,7 @@ from rdflib.term import Node
 from .errors import BacloKGError, QueryError
 from .kg import KnowledgeGraph
 from .prefixes import PREFIXES
+from .queries import bind_values
 from .store import UNION_GRAPH, bundled_graphs
 
 __all__ = ["RemoteError", "RemoteKnowledgeGraph", "connect", "sparql_client"]
@@ -44,14 +44,6 @@ def sparql_client(
         client.setHTTPAuth(DIGEST if digest else BASIC)
         client.setCredentials(user, password or "")
     return client
-
-
-def _values(bindings: Mapping[str, Node]) -> str:
-    if not bindings:
-        return ""
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
 
 
 class RemoteKnowledgeGraph(KnowledgeGraph):
@@ -83,7 +75,7 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         # comment lines go: SPARQLWrapper guesses the query form from the first keyword-like word it sees
         body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
         query = body if "PREFIX" in body.upper() else _PROLOGUE + body
-        client.setQuery(_append_values(query, bindings or {}))
+        client.setQuery(bind_values(query, bindings or {}))
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
         client.setReturnFormat(JSON)
@@ -107,20 +99,6 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
             return Result.parse(io.BytesIO(data), format="json")
         except Exception:
             raise RemoteError(f"{self.endpoint} did not answer with SPARQL JSON results") from None
-
-
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-def _append_values(query: str, bindings: Mapping[str, Node]) -> str:
-    """The query with a VALUES block binding the parameters at the start of its WHERE group (so the
-    store joins on them first), or at the end when the query has no WHERE keyword."""
-    if not bindings:
-        return query
-    match = _WHERE.search(query)
-    if match is None:
-        return query + _values(bindings)
-    return query[: match.end()] + _values(bindings) + query[match.end() :]
 
 
 def connect(

@@ -20,8 +20,7 @@ from urllib.parse import quote
 import httpx
 
 from baclokg.export import graph_bytes
-from baclokg.queries import all_queries
-from baclokg.remote import _append_values
+from baclokg.queries import all_queries, bind_values
 
 from . import synthetic
 
@@ -45,7 +44,7 @@ def mix() -> list[str]:
         if query.kind != "competency":
             continue
         body = "\n".join(line for line in query.sparql.splitlines() if not line.lstrip().startswith("#"))
-        texts.append(_append_values(body, query.bindings()))
+        texts.append(bind_values(body, query.bindings()))
     return texts
 
 
