@@ -12,7 +12,9 @@ A query file starts with ``#+`` lines that hold YAML (the convention of grlc dec
 
 ``id`` equals the file name; ``kind`` is derived from it (``cq-`` competency question,
 ``qc-`` quality check that must return no rows, ``api-`` a query the Python API is built on).
-Parameters are bound as RDF terms by substitution, never pasted into the query text.
+Parameters are bound as RDF terms, never pasted into the query as text: a leading VALUES block of
+terms written by rdflib on the Oxigraph engine and remote stores (:func:`bind_values`), ``initBindings``
+on the rdflib engine.
 
 >>> q = get("cq-01-ingredient-and-brands")
 >>> q.kind, sorted(q.params)
