@@ -75,17 +75,21 @@ class KnowledgeGraph:
                 raise QueryError(f"invalid SPARQL: {error}") from None
             raise
 
-    def query(self, name: str, **params: object) -> Result:
-        """Run a named query; parameters are bound as RDF terms, names of drugs are resolved to IRIs."""
+    def _bind(
+        self, name: str, params: Mapping[str, object]
+    ) -> tuple[named_queries.NamedQuery, dict[str, Node]]:
         query = named_queries.get(name)
         values = {key: self._resolve_param(query, key, value) for key, value in params.items()}
-        return self.sparql(query.sparql, query.bindings(values))
+        return query, query.bindings(values)
+
+    def query(self, name: str, **params: object) -> Result:
+        """Run a named query; parameters are bound as RDF terms, names of drugs are resolved to IRIs."""
+        query, bindings = self._bind(name, params)
+        return self.sparql(query.sparql, bindings)
 
     def rows(self, name: str, **params: object) -> list[Row]:
         """The rows of a named query as dictionaries of variable name to term (or None)."""
-        query = named_queries.get(name)
-        values = {key: self._resolve_param(query, key, value) for key, value in params.items()}
-        bindings = query.bindings(values)
+        query, bindings = self._bind(name, params)
         if self._ox is not None:
             return self._ox_rows(query.sparql, bindings)
         result = self.sparql(query.sparql, bindings)

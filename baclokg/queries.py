@@ -52,6 +52,7 @@ _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
@@ -67,6 +68,13 @@ def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
     """
     if not bindings:
         return query
+    for name, term in bindings.items():
+        if not _VARIABLE.match(name):
+            raise ParameterError(f"not a variable name: {name!r}")
+        if isinstance(term, URIRef):
+            parse_iri(str(term))  # an rdflib URIRef may hold any text
+        elif not isinstance(term, RdfLiteral):
+            raise ParameterError(f"parameter {name!r} must be an IRI or a literal, got {term!r}")
     block = " VALUES ({}) {{ ({}) }} ".format(
         " ".join(f"?{name}" for name in bindings), " ".join(term.n3() for term in bindings.values())
     )
@@ -106,7 +114,9 @@ class Parameter:
 
     def term(self, value: object) -> Node:
         """The RDF term for a value given in Python or as text on the command line."""
-        if isinstance(value, URIRef | RdfLiteral):
+        if isinstance(value, URIRef):
+            return parse_iri(str(value))  # an rdflib URIRef may hold any text: check it like a string
+        if isinstance(value, RdfLiteral):
             return value
         if self.type == "iri":
             return parse_iri(str(value))

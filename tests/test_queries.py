@@ -88,6 +88,11 @@ def test_parameter_by_name_and_curie(kg: KnowledgeGraph) -> None:
     assert by_name
 
 
+def test_a_uriref_is_checked_too(kg: KnowledgeGraph) -> None:
+    with pytest.raises(ParameterError, match="not a valid IRI"):
+        kg.rows("cq-05-adverse-effects", drug=URIRef("http://example.org/x> } ?s ?p ?o {"))
+
+
 def test_unknown_parameter(kg: KnowledgeGraph) -> None:
     with pytest.raises(ParameterError, match="no parameter"):
         kg.query("cq-05-adverse-effects", dose="5")
