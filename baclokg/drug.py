@@ -92,11 +92,13 @@ def _citations(rows: list[Row]) -> tuple[Citation, ...]:
     return tuple(sorted(_unique(_citation(r) for r in rows), key=lambda c: (c.label, c.statement)))
 
 
-def _by_statement(rows: list[Row], make: Callable[[list[Row], tuple[Citation, ...]], T]) -> tuple[T, ...]:
-    """One item per statement, in a stable order, with the citations of all its rows."""
+def _by_statement(
+    rows: list[Row], make: Callable[[list[Row], tuple[Citation, ...]], T], key: str = "statement"
+) -> tuple[T, ...]:
+    """One item per statement (or per value of ``key``), in a stable order, with the citations of its rows."""
     groups: dict[str, list[Row]] = {}
     for row in rows:
-        groups.setdefault(str(row["statement"]), []).append(row)
+        groups.setdefault(str(row[key]), []).append(row)
     return tuple(make(group, _citations(group)) for _, group in sorted(groups.items()))
 
 
@@ -211,13 +213,6 @@ def _discrepancy(rows: list[Row], sources: tuple[Citation, ...]) -> Discrepancy:
     )
 
 
-def _by_key(rows: list[Row], key: str) -> list[list[Row]]:
-    groups: dict[str, list[Row]] = {}
-    for row in rows:
-        groups.setdefault(str(row[key]), []).append(row)
-    return [groups[k] for k in sorted(groups)]
-
-
 def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
     """The typed drug card of ``iri``, every part from its named query."""
     head = kg.rows("api-drug", drug=iri)
@@ -225,20 +220,9 @@ def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
         raise NotFoundError("drug", name or str(iri), [])
     first = head[0]
     q = kg.rows
-    # Category statements and their replacement statements are one item per category.
-    pregnancy = tuple(
-        PregnancyCategory(
-            _req(g[0], "category"),
-            str(g[0]["meaning"]),
-            _term(g[0], "replacedBy"),
-            _str(g[0], "replacedOn"),
-            _citations(g),
-        )
-        for g in _by_key(q("cq-11-pregnancy", drug=iri), "category")
-    )
-    discrepancies = tuple(
-        _discrepancy(g, _citations(g)) for g in _by_key(q("cq-13-disagreements", drug=iri), "discrepancy")
-    )
+    # a category's own statement and the rule that replaced it are one item, cited by both
+    pregnancy = _by_statement(q("cq-11-pregnancy", drug=iri), _pregnancy, key="category")
+    discrepancies = _by_statement(q("cq-13-disagreements", drug=iri), _discrepancy, key="discrepancy")
     ingredient_rows = q("cq-01-ingredient-and-brands", drug=iri)
     return Drug(
         iri=str(iri),

@@ -54,6 +54,7 @@ FORMATS: tuple[Format, ...] = (
     Format("tsv", "results", "text/tab-separated-values", ".tsv", "tsv"),
 )
 
+#: other suffixes RDF files are commonly given, and the format they mean
 _ALIASES = {".json": "jsonld", ".owl": "rdfxml", ".xml": "rdfxml", ".n3": "turtle"}
 
 
@@ -74,7 +75,6 @@ def by_media_type(media_type: str) -> Format | None:
 def by_suffix(suffix: str, kind: Kind = "rdf") -> Format | None:
     """The format of a file suffix such as ``.ttl``, if any."""
     suffix = suffix.lower()
-    suffix = "." + _ALIASES[suffix].replace("jsonld", "jsonld") if suffix in _ALIASES else suffix
-    if suffix in (".jsonld", ".rdfxml", ".turtle"):
-        suffix = {".rdfxml": ".rdf", ".turtle": ".ttl"}.get(suffix, suffix)
+    if kind == "rdf" and suffix in _ALIASES:
+        return by_name(_ALIASES[suffix])
     return next((fmt for fmt in FORMATS if fmt.kind == kind and fmt.suffix == suffix), None)

@@ -15,7 +15,7 @@ baclokg.safety.RefusedQueryError: SERVICE is not allowed: this endpoint does not
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,18 +102,24 @@ def _check_graphs(iris: Iterable[str], allowed: frozenset[str] | None, clause: s
             )
 
 
-def inspect(query: str, allowed_graphs: frozenset[str] | None = None) -> QueryPlan:
-    """Parse a query; raise QueryError if malformed, RefusedQueryError if it would reach outside."""
+def _parse(parser: Callable[[str], Any], text: str, what: str) -> Any:
+    """The parse tree of ``text``; QueryError with the parser's position when it is malformed."""
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        parsed = parseQuery(query)
+        return parser(text)
     except ParseException as error:
         raise _parse_error(error) from None
     except Exception as error:
-        raise QueryError(f"invalid SPARQL: {error}") from None
+        raise QueryError(f"invalid {what}: {error}") from None
+
+
+def inspect(query: str, allowed_graphs: frozenset[str] | None = None) -> QueryPlan:
+    """Parse a query; raise QueryError if malformed, RefusedQueryError if it would reach outside."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    parsed = _parse(parseQuery, query, "SPARQL")
     for node in _walk(parsed):
         if _name(node) == "ServiceGraphPattern":
             raise RefusedQueryError("SERVICE is not allowed: this endpoint does not query other endpoints")
@@ -133,15 +139,9 @@ def inspect(query: str, allowed_graphs: frozenset[str] | None = None) -> QueryPl
 
 def inspect_update(update: str) -> list[str]:
     """Parse an update; return its operation names. LOAD and SERVICE are refused."""
-    from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseUpdate
 
-    try:
-        parsed = parseUpdate(update)
-    except ParseException as error:
-        raise _parse_error(error) from None
-    except Exception as error:
-        raise QueryError(f"invalid SPARQL update: {error}") from None
+    parsed = _parse(parseUpdate, update, "SPARQL update")
     operations = [_name(op) or "?" for op in parsed.request]
     if "Load" in operations:
         raise RefusedQueryError("LOAD is not allowed: this endpoint does not fetch data from elsewhere")
