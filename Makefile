@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test bench browser debian lint typecheck fmt validate clean
+.PHONY: serve test bench reliability browser debian lint typecheck fmt validate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP) browser debian lint typecheck
 bench: $(STAMP) debian
 	$(BIN)/python -m bench --out bench/results
 
+## reliability: the long fuzzing, load, soak, fault, bad-input and attack runs; writes docs/reliability.md (about 15 minutes)
+reliability: $(STAMP) debian
+	$(BIN)/python -m reliability --out docs/reliability.md
+
 # The browser test drives Debian's chromium with Playwright (Playwright's own browser download
 # is not available here). Tests run as root, so apt-get works as is.
 browser:
@@ -34,14 +38,14 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # raptor's rapper (an independent RDF parser for the export round trips), Virtuoso (an external
-# SPARQL store for the push tests) and wrk (the load generator of the benchmark).
+# SPARQL store for the push tests) and wrk (the load generator of the benchmark and the load runs).
 debian:
 	@{ command -v rapper && command -v virtuoso-t && command -v wrk; } >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils virtuoso-opensource wrk >/dev/null; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check baclokg tests bench
-	$(BIN)/ruff format --check baclokg tests bench
+	$(BIN)/ruff check baclokg tests bench reliability
+	$(BIN)/ruff format --check baclokg tests bench reliability
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

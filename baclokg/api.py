@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from . import __version__
 from .queries import NamedQuery, all_queries
-from .workers import QueryTimeoutError, WorkerPool
+from .workers import QueryStoppedError, WorkerPool
 
 __all__ = ["create_api"]
 
@@ -58,8 +58,8 @@ def _info(query: NamedQuery) -> QueryInfo:
     )
 
 
-def create_api(pool: WorkerPool, timeout: float) -> FastAPI:
-    """The REST API over the named queries, evaluated in the worker pool with the time limit."""
+def create_api(pool: WorkerPool) -> FastAPI:
+    """The REST API over the named queries, evaluated in the worker pool (with its time limit)."""
     api = FastAPI(
         title="BacloKG named queries",
         version=__version__,
@@ -77,7 +77,7 @@ def create_api(pool: WorkerPool, timeout: float) -> FastAPI:
     for query in queries:
         api.add_api_route(
             f"/queries/{query.id}",
-            _runner(query, pool, timeout),
+            _runner(query, pool),
             methods=["GET"],
             response_model=QueryRows,
             summary=query.title or query.id,
@@ -92,13 +92,13 @@ def create_api(pool: WorkerPool, timeout: float) -> FastAPI:
     return api
 
 
-def _runner(query: NamedQuery, pool: WorkerPool, timeout: float) -> Any:
+def _runner(query: NamedQuery, pool: WorkerPool) -> Any:
     async def run(request: Request, **params: str | None) -> Response:
         values = {k: v for k, v in params.items() if v is not None}
         try:
             answer = await pool.run({"op": "named", "name": query.id, "params": values})
-        except QueryTimeoutError:
-            return JSONResponse({"detail": f"the query ran longer than {timeout:g} s and was stopped"}, 503)
+        except QueryStoppedError as error:
+            return JSONResponse({"detail": str(error)}, 503)
         if answer.status != 200:
             return JSONResponse({"detail": answer.body.decode().strip()}, answer.status)
         return Response(answer.body, media_type="application/json")

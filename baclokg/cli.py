@@ -167,6 +167,25 @@ def query(
 @click.option("--max-request-bytes", default=1024 * 1024, show_default=True, type=click.IntRange(1024))
 @click.option("--max-result-bytes", default=64 * 1024 * 1024, show_default=True, type=click.IntRange(1024))
 @click.option(
+    "--max-header-bytes",
+    default=64 * 1024,
+    show_default=True,
+    type=click.IntRange(1024, 16 * 1024 * 1024),
+    help="Limit of a request's header fields together (431 past it).",
+)
+@click.option(
+    "--max-memory-bytes",
+    default=None,
+    type=click.IntRange(256 * 1024 * 1024),
+    help="Memory (address space) each query worker may use; a query past it is stopped with 503 "
+    "[default: half the RAM, shared among the query workers].",
+)
+@click.option(
+    "--no-validate",
+    is_flag=True,
+    help="Serve --data files without checking them against the shapes and quality checks.",
+)
+@click.option(
     "--http-workers",
     default=None,
     type=click.IntRange(1, 64),
@@ -189,6 +208,9 @@ def serve(
     workers: int | None,
     max_request_bytes: int,
     max_result_bytes: int,
+    max_header_bytes: int,
+    max_memory_bytes: int | None,
+    no_validate: bool,
     http_workers: int | None,
     allow_update: bool,
     update_token: str | None,
@@ -198,6 +220,7 @@ def serve(
 
     from .endpoint import Settings
     from .kg import load
+    from .protocol import protocol_class
     from .service import create_app
 
     if allow_update and not update_token:
@@ -208,10 +231,14 @@ def serve(
     http_workers = http_workers or (1 if allow_update else cores)
     workers = workers or max(1, cores // http_workers)
     kg = load(extra, engine=engine)  # type: ignore[arg-type]
+    if extra and not no_validate:
+        _check_served(kg, extra)
     settings = Settings(
         timeout=timeout,
         max_request_bytes=max_request_bytes,
         max_result_bytes=max_result_bytes,
+        max_header_bytes=max_header_bytes,
+        max_memory_bytes=max_memory_bytes or _memory_share(http_workers * workers),
         workers=workers,
         allow_update=allow_update,
         update_token=update_token,
@@ -228,7 +255,7 @@ def serve(
         "access_log": False,
         "timeout_graceful_shutdown": 5,
         "loop": "uvloop",
-        "http": "httptools",
+        "http": protocol_class(max_request_bytes, max_header_bytes),
     }
     if http_workers > 1:  # several HTTP processes on one port, each with its own cache and query workers
         import dataclasses
@@ -236,11 +263,38 @@ def serve(
 
         from .service import CONFIG_VARIABLE
 
-        config = {**dataclasses.asdict(settings), "extra": [str(p) for p in kg.extra], "engine": engine}
+        config = {
+            **dataclasses.asdict(settings),
+            "extra": [str(p) for p in kg.extra],
+            "engine": engine,
+            "parent": os.getpid(),
+        }
         os.environ[CONFIG_VARIABLE] = json.dumps(config)
         uvicorn.run("baclokg.service:app_from_environment", factory=True, workers=http_workers, **options)
         return
     uvicorn.run(create_app(kg, settings), **options)
+
+
+def _check_served(kg: KnowledgeGraph, extra: Sequence[str]) -> None:
+    """Refuse to serve extra data that breaks the shapes or the quality checks, listing what breaks."""
+    from .validate import validate as run
+
+    report = run(kg, owl_rl=False)
+    if report.ok:
+        return
+    for finding in report.findings[:20]:
+        click.echo(str(finding), err=True)
+    more = " (the first 20 shown)" if len(report.findings) > 20 else ""
+    _fail(
+        f"{', '.join(extra)}: {len(report.findings)} problem(s) found by {', '.join(report.checks)}{more}; "
+        "fix the data, or serve it anyway with --no-validate"
+    )
+
+
+def _memory_share(workers: int) -> int:
+    """Half the machine's memory divided among the query workers (at least 1 GiB each)."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(2**30, total // 2 // max(1, workers))
 
 
 @cli.command()

@@ -18,8 +18,8 @@ from .evaluate import error_answer
 from .formats import by_name
 from .kg import KnowledgeGraph
 from .negotiate import choose
-from .safety import RefusedQueryError, inspect_update
-from .workers import Answer, QueryTimeoutError, WorkerPool
+from .safety import RefusedQueryError, check_nesting, inspect_update
+from .workers import Answer, QueryStoppedError, WorkerPool
 
 __all__ = ["CachedGets", "ResponseCache", "Settings", "SparqlEndpoint", "raw_key"]
 
@@ -36,6 +36,9 @@ class Settings:
     max_request_bytes: int = 1024 * 1024
     max_result_bytes: int = 64 * 1024 * 1024
     cache_bytes: int = 64 * 1024 * 1024
+    max_header_bytes: int = 64 * 1024
+    #: the memory limit of each query worker process (None: no limit)
+    max_memory_bytes: int | None = None
     workers: int | None = None
     allow_update: bool = False
     update_token: str | None = None
@@ -174,6 +177,10 @@ class SparqlEndpoint:
         cached = self.cache.get(key)
         if cached is not None:
             return _response(cached)
+        try:  # before a worker parses it: a few thousand levels overflow the parser's stack
+            check_nesting(queries[0])
+        except QueryError as error:
+            return _error(400, str(error))
         try:
             answer = await self.pool.run(
                 {
@@ -185,12 +192,8 @@ class SparqlEndpoint:
                     "base": str(request.url.replace(query="")),
                 }
             )
-        except QueryTimeoutError:
-            return _error(
-                503,
-                f"the query ran longer than the time limit of {self.settings.timeout:g} s and was stopped",
-                **{"Retry-After": "1"},
-            )
+        except QueryStoppedError as error:
+            return _error(503, str(error), **{"Retry-After": "1"})
         if answer.status == 200:
             self.cache.put(key, answer)
             if request.method == "GET":

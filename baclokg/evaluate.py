@@ -90,6 +90,10 @@ class Evaluator:
             )
         except BacloKGError as error:
             return error_answer(400, str(error))
+        except MemoryError:
+            limit = self.spec.max_memory
+            within = f" within the limit of {limit // 2**20} MiB" if limit else ""
+            return error_answer(503, f"the query needed more memory than it may use{within} and was stopped")
         except Exception as error:  # a fault of the service: reported without a stack trace
             return error_answer(500, f"internal error while evaluating the query ({type(error).__name__})")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -13,7 +15,7 @@ from rdflib import Dataset, Graph, URIRef
 from .canonical import canonical_sssom
 from .formats import by_name
 from .kg import KnowledgeGraph
-from .kgx import write_kgx
+from .kgx import kgx_tables
 from .prefixes import PREFIXES, context
 from .store import SSSOM_SUFFIX, bundled_graphs, parse_file
 from .terms import plain, to_rdflib
@@ -150,24 +152,46 @@ def graph_bytes(fmt: str, *, graph: str = "all") -> bytes:
     return _rdfxml(_union(dataset))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part of the new."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+def write_atomically(files: Mapping[Path, bytes]) -> list[Path]:
+    """Write files so that readers see the old contents or the new, never a part of the new.
+
+    Every file is written in full beside its target first (a full disk or a read-only folder fails
+    here, with the targets untouched); only then are the targets replaced, one rename each. A new file
+    gets the permissions the umask gives; a replaced file keeps its own.
+    """
+    staged: dict[Path, str] = {}
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
+        for path, data in files.items():
+            path = Path(path)
+            handle, staged[path] = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            with os.fdopen(handle, "wb") as out:
+                os.fchmod(out.fileno(), _mode(path))
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        for path, temporary in staged.items():
+            os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        for temporary in staged.values():
+            Path(temporary).unlink(missing_ok=True)
         raise
+    return list(staged)
+
+
+def _mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def export(kg: KnowledgeGraph, fmt: str, path: Path, *, graph: str = "all") -> list[Path]:
     """Write an export to ``path`` (a folder for KGX); return the files written."""
+    path = Path(path)
     if fmt == "kgx":
-        return write_kgx(kg, Path(path), _selected(graph), write_atomically)
-    write_atomically(Path(path), export_bytes(kg, fmt, graph=graph))
-    return [Path(path)]
+        path.mkdir(parents=True, exist_ok=True)
+        tables = kgx_tables(kg, _selected(graph))
+        return write_atomically({path / name: data for name, data in tables.items()})
+    return write_atomically({path: export_bytes(kg, fmt, graph=graph)})

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import URIRef
@@ -21,7 +19,7 @@ from .terms import text
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph, Row
 
-__all__ = ["CATEGORIES", "EDGE_COLUMNS", "NODE_COLUMNS", "PREDICATES", "SOURCES", "write_kgx"]
+__all__ = ["CATEGORIES", "EDGE_COLUMNS", "NODE_COLUMNS", "PREDICATES", "SOURCES", "kgx_tables"]
 
 BKG = PREFIXES["bkg"]
 #: BacloKG class -> Biolink category
@@ -94,10 +92,8 @@ def _clean(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def write_kgx(
-    kg: KnowledgeGraph, folder: Path, graphs: list[URIRef], write: Callable[[Path, bytes], None]
-) -> list[Path]:
-    """Write nodes.tsv and edges.tsv for the statements of ``graphs`` into ``folder``."""
+def kgx_tables(kg: KnowledgeGraph, graphs: list[URIRef]) -> dict[str, bytes]:
+    """The KGX ``nodes.tsv`` and ``edges.tsv`` (file name to bytes) for the statements of ``graphs``."""
     selected = {str(g) for g in graphs}
     grouped: dict[str, list[Row]] = {}
     for row in kg.rows("api-kgx-edges"):
@@ -154,12 +150,4 @@ def write_kgx(
         }
         for node, v in nodes.items()
     ]
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in (
-        ("nodes.tsv", _tsv(NODE_COLUMNS, node_rows)),
-        ("edges.tsv", _tsv(EDGE_COLUMNS, edges)),
-    ):
-        write(folder / name, data)
-        written.append(folder / name)
-    return written
+    return {"nodes.tsv": _tsv(NODE_COLUMNS, node_rows), "edges.tsv": _tsv(EDGE_COLUMNS, edges)}

@@ -169,6 +169,11 @@ def push(
     reports = []
     jobs = [(g.iri, _lines(g.name)) for g in bundled_graphs() if graphs is None or g.name in graphs]
     jobs.append((UNION_GRAPH, _lines("all")))  # the remote default graph: the union, as a set
+    names = {iri for iri, _ in jobs}
+    for left in remote_graphs(target):  # staging graphs of a push that was cut off (the store died)
+        if "-staging-" in left and left.rsplit("-staging-", 1)[0] in names:
+            say(f"{left}: left by an interrupted push, dropped")
+            store.update(f"DROP SILENT GRAPH <{left}>")
     for iri, lines in jobs:
         reports.append(_push_graph(store, target, iri, lines, say))
     return reports

@@ -47,7 +47,7 @@ _KINDS: dict[str, Kind] = {"cq": "competency", "qc": "check", "api": "api"}
 ParamType = Literal["iri", "string", "integer", "decimal", "boolean"]
 _DATATYPES = {"integer": XSD.integer, "decimal": XSD.decimal, "boolean": XSD.boolean}
 # Characters that may not appear in an IRI reference (RFC 3987 / SPARQL IRIREF).
-_BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
+_BAD_IRI = re.compile(r'[\x00-\x20\x7f\s<>"{}|^`\\]')
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 

@@ -21,7 +21,53 @@ from typing import Any
 
 from .errors import BacloKGError, QueryError
 
-__all__ = ["QueryPlan", "RefusedQueryError", "could_reach_outside", "inspect", "inspect_update"]
+__all__ = [
+    "MAX_NESTING",
+    "QueryPlan",
+    "RefusedQueryError",
+    "check_nesting",
+    "could_reach_outside",
+    "inspect",
+    "inspect_update",
+]
+
+#: how deep ``{ }``, ``( )`` and ``[ ]`` may nest in a query or update. Oxigraph's parser descends
+#: once per level and a few thousand levels overflow its stack, ending the whole process; no query
+#: people write comes near this.
+MAX_NESTING = 256
+
+# An IRI, a string or a comment (whose brackets do not count), or a bracket, as SPARQL's lexer reads them.
+_TOKENS = re.compile(
+    r"<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|#[^\n\r]*"
+    r"|[{(\[})\]]"
+)
+
+
+def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
+    """Refuse a query or update whose brackets nest deeper than ``limit`` (QueryError).
+
+    >>> check_nesting("SELECT * WHERE { ?s <http://e/a#b> '{{{{' FILTER((?o < 2)) } # ((((")
+    >>> check_nesting("ASK " + "{" * 300 + "}" * 300)
+    Traceback (most recent call last):
+    ...
+    baclokg.errors.QueryError: the brackets nest 300 deep; at most 256 levels are accepted
+    """
+    depth = deepest = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in ("{", "(", "["):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in ("}", ")", "]"):
+            depth -= 1
+    if deepest > limit:
+        raise QueryError(f"the brackets nest {deepest} deep; at most {limit} levels are accepted")
+
 
 # A keyword token (not part of a name): SERVICE, FROM (FROM NAMED) or LOAD.
 _RISKY = re.compile(r"(?<![\w:?$-])(service|from|load)(?![\w-])", re.IGNORECASE)
@@ -106,10 +152,13 @@ def _parse(parser: Callable[[str], Any], text: str, what: str) -> Any:
     """The parse tree of ``text``; QueryError with the parser's position when it is malformed."""
     from pyparsing import ParseException
 
+    check_nesting(text)
     try:
         return parser(text)
     except ParseException as error:
         raise _parse_error(error) from None
+    except RecursionError:
+        raise QueryError(f"the {what} nests too deeply to be checked; write it with fewer levels") from None
     except Exception as error:
         raise QueryError(f"invalid {what}: {error}") from None
 

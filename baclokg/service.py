@@ -26,13 +26,15 @@ from starlette.types import ASGIApp
 from .api import create_api
 from .describe import void_description
 from .endpoint import CachedGets, Settings, SparqlEndpoint
+from .errors import ParameterError
 from .formats import FORMATS, Format, by_name
 from .kg import KnowledgeGraph
 from .negotiate import parse_accept
 from .pages import graph_page, index_page, resource_page
 from .prefixes import BASE, PREFIXES
+from .queries import parse_iri
 from .terms import plain
-from .workers import WorkerPool, WorkerSpec
+from .workers import WorkerPool, WorkerSpec, die_with_parent
 
 __all__ = ["Settings", "app_from_environment", "create_app"]
 
@@ -71,10 +73,12 @@ def app_from_environment() -> ASGIApp:
     """The application of one HTTP worker process, configured by ``BACLOKG_SERVE_CONFIG`` (JSON)."""
     import json
     import os
+    import signal
 
     from .kg import load
 
     config = json.loads(os.environ[CONFIG_VARIABLE])
+    die_with_parent(config.pop("parent"), signal.SIGTERM)  # not left serving if the supervisor is killed
     kg = load(config.pop("extra"), engine=config.pop("engine"))
     return create_app(kg, Settings(**config))
 
@@ -87,7 +91,7 @@ def create_app(
     if pool is None:
         extra = tuple(str(path) for path in kg.extra)
         pool = WorkerPool(
-            WorkerSpec(extra, kg.engine, settings.max_result_bytes),
+            WorkerSpec(extra, kg.engine, settings.max_result_bytes, max_memory=settings.max_memory_bytes),
             settings.workers,
             timeout=settings.timeout,
         )
@@ -139,7 +143,11 @@ def create_app(
 
     async def minted(request: Request) -> Response:
         kind, slug = request.path_params["kind"], request.path_params["slug"]
-        if kind not in _KINDS or "/" in slug or not slug:
+        if kind not in _KINDS or "/" in slug or not slug or slug in (".", ".."):
+            return PlainTextResponse("not found\n", 404)
+        try:  # a slug with a space, a control character or another character no IRI may hold
+            parse_iri(BASE + f"{kind}/{slug}")
+        except ParameterError:
             return PlainTextResponse("not found\n", 404)
         if kind == "graph":
             return await asyncio.get_running_loop().run_in_executor(
@@ -155,12 +163,15 @@ def create_app(
         )
 
     async def page(request: Request) -> Response:
-        iri = request.query_params.get("iri", "")
-        if not iri or any(c in iri for c in ' <>"{}|^`\\'):
-            return PlainTextResponse("give the IRI of a resource: /page?iri=...\n", 400)
+        given = request.query_params.get("iri", "")
+        try:
+            iri = parse_iri(given)
+        except ParameterError:
+            message = f"give the IRI or CURIE of a resource: /page?iri=... (not {given!r})\n"
+            return PlainTextResponse(message, 400)
         if iri.startswith(BASE):
             return RedirectResponse("/" + iri[len(BASE) :], 303)
-        return await asyncio.get_running_loop().run_in_executor(None, _describe, request, URIRef(iri))
+        return await asyncio.get_running_loop().run_in_executor(None, _describe, request, iri)
 
     async def void(request: Request) -> Response:
         fmt = _wants(request) or by_name("turtle")
@@ -176,7 +187,7 @@ def create_app(
         Route("/page", page, methods=["GET"]),
         Route("/ontology", ontology, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        Mount("/api", create_api(pool, settings.timeout)),
+        Mount("/api", create_api(pool)),
         Route("/{kind}/{slug}", minted, methods=["GET"]),
     ]
     middleware = [

@@ -87,6 +87,8 @@ def parse_file(path: Path, graph_iri: str) -> list[ox.Quad]:
     fmt = by_suffix(path.suffix)
     if fmt is None:
         raise DataError(str(path), "unknown file type; use .ttl, .nt, .nq, .trig, .jsonld or .rdf")
+    if path.is_dir():
+        raise DataError(str(path), "is a folder, not a file")
     if not path.is_file():
         raise DataError(str(path), "no such file")
     target = ox.NamedNode(graph_iri)
@@ -101,13 +103,21 @@ def parse_file(path: Path, graph_iri: str) -> list[ox.Quad]:
             for q in ox.parse(**source, format=fmt.oxigraph, base_iri=path.resolve().as_uri())  # type: ignore[arg-type]
         ]
     except SyntaxError as error:
-        message = str(error).split(" (line ")[0]
         raise DataError(
-            str(path), message, getattr(error, "lineno", None), getattr(error, "offset", None)
+            str(path),
+            _reason(str(error).split(" (line ")[0]),
+            getattr(error, "lineno", None),
+            getattr(error, "offset", None),
         ) from None
     except (OSError, ValueError) as error:
-        raise DataError(str(path), str(error)) from None
+        raise DataError(str(path), _reason(str(error))) from None
     return quads
+
+
+def _reason(message: str) -> str:
+    if "LoadDocumentCallback" in message:  # pyoxigraph's words for "the file names a remote context"
+        return "remote JSON-LD contexts are not fetched; put the context in the file"
+    return message
 
 
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

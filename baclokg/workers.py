@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import multiprocessing as mp
 import os
 import threading
@@ -17,11 +18,50 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-__all__ = ["Answer", "QueryTimeoutError", "WorkerPool", "WorkerSpec"]
+__all__ = [
+    "Answer",
+    "QueryStoppedError",
+    "QueryTimeoutError",
+    "WorkerLostError",
+    "WorkerPool",
+    "WorkerSpec",
+    "die_with_parent",
+]
 
 
-class QueryTimeoutError(Exception):
+class QueryStoppedError(Exception):
+    """The query's worker was stopped before it answered; ``str()`` says why, for the client."""
+
+
+class QueryTimeoutError(QueryStoppedError):
     """The query ran past the time limit and its worker was stopped."""
+
+
+class WorkerLostError(QueryStoppedError):
+    """The worker ended while answering: it ran out of its memory limit, or was killed from outside."""
+
+
+def die_with_parent(parent: int, signal_number: int) -> None:
+    """Ask Linux to send ``signal_number`` to this process when its parent ends; exit if it already has.
+
+    A server killed with SIGKILL cannot stop its children itself: without this they would keep the
+    port and answer from a stale graph. Elsewhere than Linux only the already-ended check is made.
+    """
+    import ctypes
+    import sys
+
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal_number, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _limit_memory(max_bytes: int | None) -> None:
+    if max_bytes:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +72,8 @@ class WorkerSpec:
     engine: str = "oxigraph"
     max_result_bytes: int = 64 * 1024 * 1024
     updates: tuple[str, ...] = field(default=())
+    #: the address-space limit of each worker process, in bytes (None: no limit)
+    max_memory: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +85,14 @@ class Answer:
     body: bytes
 
 
-def _worker_main(conn: Connection, spec: WorkerSpec) -> None:
+def _worker_main(conn: Connection, spec: WorkerSpec, parent: int) -> None:
+    import signal
+
+    die_with_parent(parent, signal.SIGKILL)
     from .evaluate import Evaluator
 
     try:
+        _limit_memory(spec.max_memory)
         evaluator = Evaluator(spec)
     except Exception as error:  # report start-up failures instead of dying silently
         conn.send(("failed", f"{type(error).__name__}: {error}"))
@@ -65,7 +111,7 @@ def _worker_main(conn: Connection, spec: WorkerSpec) -> None:
 class _Worker:
     def __init__(self, context: Any, spec: WorkerSpec) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, spec), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, spec, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.lock = threading.Lock()
@@ -77,9 +123,15 @@ class _Worker:
         if kind != "ready":
             raise RuntimeError(f"a query worker failed to start: {detail}")
 
-    def call(self, request: dict[str, Any]) -> Answer:
-        self.conn.send(request)
-        kind, answer = self.conn.recv()
+    def call(self, request: dict[str, Any], max_memory: int | None = None) -> Answer:
+        try:
+            self.conn.send(request)
+            kind, answer = self.conn.recv()
+        except (EOFError, OSError):
+            limit = f"its memory limit of {max_memory // 2**20} MiB" if max_memory else "the memory it had"
+            raise WorkerLostError(
+                f"the query's worker stopped before answering: the query needed more than {limit}"
+            ) from None
         assert kind == "answer"
         return answer  # type: ignore[no-any-return]
 
@@ -120,16 +172,19 @@ class WorkerPool:
         idle = await self._queue()
         worker = await idle.get()
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(None, worker.call, request)
+        future = loop.run_in_executor(None, worker.call, request, self.spec.max_memory)
+        limit = timeout or self.timeout
         try:
-            answer = await asyncio.wait_for(asyncio.shield(future), timeout or self.timeout)
+            answer = await asyncio.wait_for(asyncio.shield(future), limit)
         except TimeoutError:
             future.add_done_callback(lambda done: done.exception())  # the killed call's error is expected
             worker.kill()
             self.killed += 1
             replacement = await loop.run_in_executor(None, self._replace, worker)
             idle.put_nowait(replacement)
-            raise QueryTimeoutError from None
+            raise QueryTimeoutError(
+                f"the query ran longer than the time limit of {limit:g} s and was stopped"
+            ) from None
         except BaseException:
             worker.kill()
             idle.put_nowait(await loop.run_in_executor(None, self._replace, worker))
@@ -148,12 +203,7 @@ class WorkerPool:
             for worker in taken:
                 idle.put_nowait(worker)
         if request.get("op") == "update" and all(a.status < 300 for a in answers):
-            self.spec = WorkerSpec(
-                self.spec.extra,
-                self.spec.engine,
-                self.spec.max_result_bytes,
-                (*self.spec.updates, request["update"]),
-            )
+            self.spec = dataclasses.replace(self.spec, updates=(*self.spec.updates, request["update"]))
         return answers
 
     def _replace(self, dead: _Worker) -> _Worker:

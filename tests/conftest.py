@@ -12,6 +12,9 @@ import pytest
 
 import baclokg
 from baclokg.kg import KnowledgeGraph
+from reliability.servers import Server, free_port
+
+__all__ = ["FIXTURES", "Run", "Server", "free_port"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ENGINES = ("oxigraph", "rdflib")
@@ -49,61 +52,6 @@ def run_cli(tmp_path: Path) -> Run:
         )
 
     return run
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    """A real ``baclokg serve`` process on a free loopback port."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        import time
-
-        import httpx
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "baclokg.cli", "serve", "--port", str(self.port), *args],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, **(env or {})},
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"the server stopped: {self.process.stderr.read() if self.process.stderr else ''}"
-                )
-            try:
-                if httpx.get(self.url + "/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("the server did not start in time")
-
-    def worker_pids(self) -> list[int]:
-        import psutil
-
-        return [child.pid for child in psutil.Process(self.process.pid).children(recursive=True)]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -12,38 +11,10 @@ import httpx
 import psutil
 import pytest
 
-from .conftest import Server
+from reliability.attacks import OUTSIDE
+from reliability.servers import Listener, Server
 
 QUERY_HEADERS = {"Accept": "application/sparql-results+json"}
-
-
-class Listener:
-    """A TCP listener on loopback that records every connection it gets."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture
@@ -57,21 +28,6 @@ def _ask(server: Server, query: str, method: str = "GET") -> httpx.Response:
     if method == "GET":
         return httpx.get(server.url + "/sparql", params={"query": query}, headers=QUERY_HEADERS, timeout=30)
     return httpx.post(server.url + "/sparql", data={"query": query}, headers=QUERY_HEADERS, timeout=30)
-
-
-OUTSIDE = [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
-    "select * where { service <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
-    "PREFIX x: <http://127.0.0.1:{port}/> SELECT * WHERE { SERVICE x:sparql { ?s ?p ?o } }",
-    "SELECT * WHERE { { SELECT ?s WHERE { SERVICE SILENT <http://127.0.0.1:{port}/> { ?s ?p ?o } } } }",
-    "SELECT * WHERE { ?x ?y ?z OPTIONAL { SERVICE <http://127.0.0.1:{port}/> { ?s ?p ?o } } }",
-    "SELECT * FROM <http://127.0.0.1:{port}/data.ttl> WHERE { ?s ?p ?o }",
-    "SELECT * FROM NAMED <http://127.0.0.1:{port}/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "PREFIX x: <http://127.0.0.1:{port}/> ASK FROM x:data { ?s ?p ?o }",
-    "CONSTRUCT { ?s ?p ?o } FROM <http://127.0.0.1:{port}/d> WHERE { ?s ?p ?o }",
-    "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
-    "DESCRIBE ?s FROM <file:///etc/hostname> WHERE { ?s ?p ?o }",
-]
 
 
 @pytest.mark.parametrize("template", OUTSIDE)

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 import baclokg
@@ -23,100 +19,18 @@ from baclokg.queries import all_queries
 from baclokg.remote import RemoteError, connect
 from baclokg.store import UNION_GRAPH
 from baclokg.terms import text
-
-from .conftest import free_port
-
-VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
-
-
-@dataclass
-class Store:
-    """A store process, how to (re)start it, and its endpoints."""
-
-    name: str
-    start: Callable[[], subprocess.Popen[bytes]]
-    target: Target
-    read: str
-    process: subprocess.Popen[bytes] | None = None
-
-    def run(self) -> None:
-        self.process = self.start()
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                response = httpx.get(
-                    self.read,
-                    params={"query": "ASK {}"},
-                    timeout=2,
-                    headers={"Accept": "application/sparql-results+json"},
-                )
-                if response.status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"{self.name} did not start")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(30)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def _oxigraph(tmp: Path) -> Store:
-    port = free_port()
-    binary = Path(sys.executable).parent / "oxigraph"
-
-    def start() -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [str(binary), "serve", "--location", str(tmp / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    base = f"http://127.0.0.1:{port}"
-    return Store(
-        "oxigraph", start, Target(base + "/query", base + "/update", batch_size=200), base + "/query"
-    )
-
-
-def _virtuoso(tmp: Path) -> Store:
-    http_port, sql_port = free_port(), free_port()
-    folder = tmp / "virtuoso"
-    folder.mkdir()
-    ini = VIRTUOSO_INI.read_text()
-    ini = ini.replace("/var/lib/virtuoso-opensource-7/db/", f"{folder}/")
-    ini = re.sub(r"(\[Parameters\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>{sql_port}", ini, flags=re.S)
-    ini = re.sub(r"(\[HTTPServer\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>{http_port}", ini, flags=re.S)
-    ini = re.sub(r"^Load\d+\s*=.*$", "", ini, flags=re.M)
-    (folder / "virtuoso.ini").write_text(ini)
-
-    def start() -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            ["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")],
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    base = f"http://127.0.0.1:{http_port}"
-    target = Target(base + "/sparql-auth", user="dba", password="dba", digest=True, batch_size=200)
-    return Store("virtuoso", start, target, base + "/sparql")
+from reliability.faults import store_killed_during_push
+from reliability.servers import Store, free_port, oxigraph_store, virtuoso_store
+from reliability.verdicts import problems
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     if request.param == "virtuoso" and not shutil.which("virtuoso-t"):
         pytest.fail("virtuoso-t is missing: `make test` installs Debian's virtuoso-opensource")
-    made = (_oxigraph if request.param == "oxigraph" else _virtuoso)(tmp_path_factory.mktemp(request.param))
+    made = (oxigraph_store if request.param == "oxigraph" else virtuoso_store)(
+        tmp_path_factory.mktemp(request.param)
+    )
     made.run()
     yield made
     made.stop()
@@ -154,24 +68,9 @@ def test_push_again_duplicates_nothing(store: Store) -> None:
 
 
 def test_killed_store_keeps_the_previous_graph_and_a_second_push_completes(store: Store) -> None:
-    before = push(store.target)
-    monograph = next(r for r in before if r.graph.endswith("/monograph"))
-    landed: list[str] = []
-
-    def kill_after_a_batch(line: str) -> None:
-        if line.startswith(monograph.graph + ":") and "batch" in line:
-            landed.append(line)
-            store.kill()
-
-    with pytest.raises(RemoteError, match=r"unreachable|answered|connection|Connection"):
-        push(store.target, progress=kill_after_a_batch)
-    assert landed, "at least one batch landed before the store was killed"
-    store.run()
-    assert _count(store, monograph.graph) == monograph.triples
-    after = push(store.target)
-    assert [(r.graph, r.triples, r.checksum) for r in after] == [
-        (r.graph, r.triples, r.checksum) for r in before
-    ]
+    result = store_killed_during_push(store, kills=1, seed=4)
+    assert result["results"]["push failed with RemoteError"] == 1
+    assert problems("store", result) == []
 
 
 def test_wrong_password_and_unreachable_endpoint(store: Store) -> None:
