@@ -18,6 +18,7 @@ from .evaluate import error_answer
 from .formats import by_name
 from .kg import KnowledgeGraph
 from .negotiate import choose
+from .results import serialize_graph
 from .safety import RefusedQueryError, check_nesting, inspect_update
 from .workers import Answer, QueryStoppedError, WorkerPool
 
@@ -252,7 +253,7 @@ class SparqlEndpoint:
         if fmt is None:
             return _error(406, "the service description is available as RDF (Turtle, JSON-LD, RDF/XML, ...)")
         endpoint = str(request.url.replace(query=""))
-        body = service_description(self.kg, endpoint).serialize(format=fmt.rdflib, encoding="utf-8")
+        body = serialize_graph(service_description(self.kg, endpoint), fmt)
         return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
     async def _update(self, request: Request, update: str, params: list[tuple[str, str]]) -> Response:

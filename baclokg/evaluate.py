@@ -12,6 +12,7 @@ from .errors import BacloKGError, NotFoundError, ParameterError, QueryError
 from .formats import Format
 from .kg import load
 from .negotiate import choose
+from .results import serialize_graph
 from .safety import RefusedQueryError, could_reach_outside, inspect
 from .terms import text
 from .workers import Answer, WorkerSpec
@@ -154,7 +155,7 @@ class Evaluator:
             body = serialize_result(result, fmt).encode()
         else:
             assert result.graph is not None
-            body = result.graph.serialize(format=fmt.rdflib, encoding="utf-8")
+            body = serialize_graph(result.graph, fmt)
         if len(body) > self.spec.max_result_bytes:
             raise _TooLargeError
         return Answer(200, _content_type(fmt), body)

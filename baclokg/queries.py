@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import pyoxigraph as ox
 import yaml
 from rdflib import Literal as RdfLiteral
 from rdflib import URIRef
@@ -100,6 +101,10 @@ def parse_iri(value: str) -> URIRef:
         inner = expand(inner)
     if not _ABSOLUTE.match(inner) or _BAD_IRI.search(inner):
         raise ParameterError(f"not a valid IRI: {value!r}")
+    try:  # the store's own reading of RFC 3987 (control and private-use characters, bad escapes, ...)
+        ox.NamedNode(inner)
+    except ValueError:
+        raise ParameterError(f"not a valid IRI: {value!r}") from None
     return URIRef(inner)
 
 

@@ -1,13 +1,42 @@
-"""Writing SELECT and ASK results in the SPARQL 1.1 result formats named in the format table."""
+"""Writing answers in the formats of the format table: SELECT and ASK results in the SPARQL 1.1 result
+formats, graphs (CONSTRUCT, DESCRIBE, pages, descriptions) in any RDF format."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 
 from .formats import Format
 from .terms import plain
 
-__all__ = ["serialize_result"]
+__all__ = ["serialize_graph", "serialize_result"]
+
+
+def serialize_graph(graph: Graph, fmt: Format, **options: Any) -> bytes:
+    """A graph in an RDF format; N-Quads and TriG, made for datasets, carry it as the default graph.
+
+    >>> from rdflib import URIRef
+    >>> from baclokg.formats import by_name
+    >>> g = Graph()
+    >>> g.add((URIRef("http://e/a"), URIRef("http://e/b"), URIRef("http://e/c")))  # doctest: +ELLIPSIS
+    <Graph ...>
+    >>> serialize_graph(g, by_name("nquads")).split()
+    [b'<http://e/a>', b'<http://e/b>', b'<http://e/c>', b'.']
+    """
+    if fmt.kind != "rdf":
+        raise ValueError(f"{fmt.name} is not an RDF format")
+    if fmt.name in ("nquads", "trig"):
+        dataset = Dataset()
+        default = dataset.graph(DATASET_DEFAULT_GRAPH_ID)
+        default.addN((s, p, o, default) for s, p, o in graph)
+        for prefix, namespace in graph.namespaces():
+            dataset.bind(prefix, namespace, override=True, replace=True)
+        graph = dataset
+    data = graph.serialize(format=fmt.rdflib, encoding="utf-8", **options)
+    return data if isinstance(data, bytes) else str(data).encode("utf-8")
 
 
 def _tsv(result: Result) -> str:

@@ -1,8 +1,9 @@
 """The query service: an ASGI application made by ``create_app(kg)``, served by uvicorn.
 
 Routes: ``/sparql`` (SPARQL 1.1 Protocol), ``/`` (query page), ``/api`` (named queries, OpenAPI),
-``/void`` (VoID), and a page for every IRI BacloKG mints (``/entity/...``, ``/statement/...``,
-``/source/...``, ``/vocab/...``, ``/graph/...``, ``/ontology``), by content negotiation HTML or RDF.
+``/void`` (VoID), ``/openapi.json`` (OpenAPI of all of these), and a page for every IRI BacloKG mints
+(``/entity/...``, ``/statement/...``, ``/source/...``, ``/vocab/...``, ``/graph/...``, ``/ontology``),
+by content negotiation HTML or RDF.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from rdflib import Graph, URIRef
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
@@ -30,9 +31,11 @@ from .errors import ParameterError
 from .formats import FORMATS, Format, by_name
 from .kg import KnowledgeGraph
 from .negotiate import parse_accept
+from .openapi import service_openapi
 from .pages import graph_page, index_page, resource_page
 from .prefixes import BASE, PREFIXES
 from .queries import parse_iri
+from .results import serialize_graph
 from .terms import plain
 from .workers import WorkerPool, WorkerSpec, die_with_parent
 
@@ -47,15 +50,10 @@ _DESCRIBE = "CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION 
 
 
 def _wants(request: Request) -> Format | None:
-    """HTML (None) or the RDF format a client asks for, by ?format= or by Accept."""
+    """HTML (None) or the RDF format a client asks for, by ?format= (checked first) or by Accept."""
     name = request.query_params.get("format")
     if name:
-        try:
-            fmt = by_name(name)
-        except KeyError:
-            fmt = None
-        if fmt is not None and fmt.kind == "rdf":
-            return fmt
+        return by_name(name)
     for media, q in parse_accept(request.headers.get("accept")):
         if q == 0:
             continue
@@ -67,6 +65,17 @@ def _wants(request: Request) -> Format | None:
             if fmt.kind == "rdf" and fmt.media_type == media:
                 return fmt
     return None
+
+
+_RDF_NAMES = [f.name for f in FORMATS if f.kind == "rdf"]
+
+
+def _bad_format(request: Request) -> Response | None:
+    """A 400 answer when ``?format=`` names no RDF format."""
+    name = request.query_params.get("format")
+    if name is None or name in _RDF_NAMES:
+        return None
+    return PlainTextResponse(f"unknown format {name!r}; choose one of {', '.join(_RDF_NAMES)}\n", 400)
 
 
 def app_from_environment() -> ASGIApp:
@@ -128,7 +137,7 @@ def create_app(
         options: dict[str, Any] = (
             {"context": dict(PREFIXES), "auto_compact": True} if fmt.name == "jsonld" else {}
         )
-        body = cast(bytes, graph.serialize(format=fmt.rdflib, encoding="utf-8", **options))
+        body = serialize_graph(graph, fmt, **options)
         return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
     def _named_graph(request: Request, iri: URIRef) -> Response:
@@ -138,10 +147,12 @@ def create_app(
         graph = kg.graph.graph(iri)
         if fmt is None:
             return HTMLResponse(graph_page(iri, len(graph)))
-        body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
+        body = serialize_graph(graph, fmt)
         return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
     async def minted(request: Request) -> Response:
+        if (refused := _bad_format(request)) is not None:
+            return refused
         kind, slug = request.path_params["kind"], request.path_params["slug"]
         if kind not in _KINDS or "/" in slug or not slug or slug in (".", ".."):
             return PlainTextResponse("not found\n", 404)
@@ -158,11 +169,15 @@ def create_app(
         )
 
     async def ontology(request: Request) -> Response:
+        if (refused := _bad_format(request)) is not None:
+            return refused
         return await asyncio.get_running_loop().run_in_executor(
             None, _describe, request, URIRef(BASE + "ontology")
         )
 
     async def page(request: Request) -> Response:
+        if (refused := _bad_format(request)) is not None:
+            return refused
         given = request.query_params.get("iri", "")
         try:
             iri = parse_iri(given)
@@ -173,21 +188,33 @@ def create_app(
             return RedirectResponse("/" + iri[len(BASE) :], 303)
         return await asyncio.get_running_loop().run_in_executor(None, _describe, request, iri)
 
+    api = create_api(pool)
+    described: list[dict[str, Any]] = []
+
+    async def openapi(_: Request) -> Response:
+        if not described:
+            graphs = [str(g) for g in kg.named_graphs()]
+            described.append(service_openapi(api.openapi(), graphs))
+        return JSONResponse(described[0])
+
     async def void(request: Request) -> Response:
+        if (refused := _bad_format(request)) is not None:
+            return refused
         fmt = _wants(request) or by_name("turtle")
         endpoint_iri = str(request.url.replace(path="/sparql", query=""))
-        body = void_description(kg, endpoint_iri).serialize(format=fmt.rdflib, encoding="utf-8")
+        body = serialize_graph(void_description(kg, endpoint_iri), fmt)
         return Response(body, media_type=fmt.media_type)
 
     routes = [
         Route("/", index, methods=["GET"]),
-        Route("/sparql", sparql, methods=["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH"]),
+        Route("/sparql", sparql, methods=["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"]),
         Route("/void", void, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
         Route("/.well-known/void", void, methods=["GET"]),
         Route("/page", page, methods=["GET"]),
         Route("/ontology", ontology, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        Mount("/api", create_api(pool)),
+        Mount("/api", api),
         Route("/{kind}/{slug}", minted, methods=["GET"]),
     ]
     middleware = [

@@ -276,7 +276,15 @@ def scale(args: argparse.Namespace, folder: Path) -> dict[str, object]:
                 port = free_port()
                 peer = Peer(
                     "baclokg",
-                    [str(BIN / "baclokg"), "serve", "--data", str(path), "--port", str(port)],
+                    [
+                        str(BIN / "baclokg"),
+                        "serve",
+                        "--no-validate",
+                        "--data",
+                        str(path),
+                        "--port",
+                        str(port),
+                    ],
                     "/sparql",
                     port,
                 )

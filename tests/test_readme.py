@@ -49,9 +49,9 @@ def test_every_console_example_is_run() -> None:
 
 
 def test_store_examples(run_cli: Run, tmp_path: Path) -> None:
-    from .test_stores import _oxigraph
+    from reliability.servers import oxigraph_store
 
-    store = _oxigraph(tmp_path)
+    store = oxigraph_store(tmp_path)
     store.run()
     try:
         url = store.read.rsplit("/", 1)[0]
