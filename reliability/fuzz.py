@@ -145,11 +145,14 @@ class _Tally:
     def __init__(self) -> None:
         self.cases = 0
         self.statuses: Counter[int] = Counter()
+        self.stopped: Counter[str] = Counter()
         self.failures: list[str] = []
 
     def record(self, status: int, body: str, what: str) -> None:
         self.cases += 1
         self.statuses[status] += 1
+        if status == 503:
+            self.stopped["time limit" if "time limit" in body else "memory limit"] += 1
         if not acceptable(status, body):
             self.failures.append(f"{status} for {what[:200]!r}: {body[:200]!r}")
 
@@ -157,6 +160,7 @@ class _Tally:
         return {
             "cases": self.cases,
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "stopped_at": dict(self.stopped),
             "failures": self.failures[:10],
             "failed": len(self.failures),
             "server_alive_after": alive,

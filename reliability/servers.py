@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -42,6 +43,8 @@ class Server:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[str] | None = None
+        # the server's log goes to a file: a pipe nobody reads would fill and stall the server
+        self.log = tempfile.TemporaryFile(mode="a+", encoding="utf-8")  # noqa: SIM115 (appends only)
         self.start()
 
     def start(self, timeout: float = 90) -> float:
@@ -50,14 +53,13 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "baclokg.cli", "serve", "--port", str(self.port), *self.args],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             text=True,
             env=self.env,
         )
         while time.monotonic() - started < timeout:
             if self.process.poll() is not None:
-                error = self.process.stderr.read() if self.process.stderr else ""
-                raise RuntimeError(f"the server stopped: {error}")
+                raise RuntimeError(f"the server stopped: {self.output()[-2000:]}")
             try:
                 if httpx.get(self.url + "/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
                     return time.monotonic() - started
@@ -66,6 +68,14 @@ class Server:
             time.sleep(0.1)
         self.stop()
         raise RuntimeError("the server did not start in time")
+
+    def output(self) -> str:
+        """What the server has written to its log (standard error) so far."""
+        self.log.flush()
+        self.log.seek(0)
+        text = self.log.read()
+        self.log.seek(0, 2)
+        return text
 
     def processes(self) -> list[psutil.Process]:
         """The server and every process under it (HTTP workers, query workers)."""
