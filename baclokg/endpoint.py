@@ -166,6 +166,8 @@ class SparqlEndpoint:
         if not queries:
             if request.method == "POST":
                 return _error(400, "no query given")
+            if any(k in ("default-graph-uri", "named-graph-uri") for k, _ in params):
+                return _error(400, "default-graph-uri and named-graph-uri need a query to apply to")
             return self._description(request)
         default = tuple(v for k, v in params if k == "default-graph-uri")
         named = tuple(v for k, v in params if k == "named-graph-uri")

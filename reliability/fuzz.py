@@ -14,6 +14,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from hypothesis import HealthCheck, given, settings
@@ -126,7 +127,7 @@ _SPARQL = st.one_of(
 
 def _send(client: httpx.Client, url: str, query: str, transport: str, accept: str) -> httpx.Response:
     headers = {"Accept": accept}
-    if transport == "GET" and len(query) < 60_000:
+    if transport == "GET" and len(quote(query, safe="")) < 60_000:  # httpx's own limit on a URL's query
         return client.get(url + "/sparql", params={"query": query}, headers=headers)
     if transport == "direct":
         headers["Content-Type"] = "application/sparql-query"
@@ -379,4 +380,13 @@ def run_schemathesis(url: str, examples: int) -> dict[str, Any]:
         "exit": done.returncode,
         "failed": 0 if done.returncode == 0 else 1,
         "summary": out.strip().splitlines()[-1] if out.strip() else done.stderr.strip()[-300:],
+        "failures": _failures(out),
     }
+
+
+def _failures(out: str) -> list[str]:
+    """The failures schemathesis printed: each operation's heading and its failed checks."""
+    block = out.split("= FAILURES =", 1)[-1].split("= WARNINGS =", 1)[0] if "= FAILURES =" in out else ""
+    lines = [line.strip() for line in block.splitlines()]
+    kept = [line for line in lines if line.startswith(("_", "- ST", "curl ")) or "Invalid component" in line]
+    return [line.strip("_ ") for line in kept][:20]

@@ -16,7 +16,7 @@ def _fuzz(result: dict[str, Any]) -> list[str]:
 
 def _schemathesis(result: dict[str, Any]) -> list[str]:
     if result["exit"] != 0 or result["cases"] == 0:
-        return [f"schemathesis: {result['summary']}"]
+        return [f"schemathesis: {result['summary']}", *result.get("failures", [])]
     return []
 
 
