@@ -176,7 +176,7 @@ def query(
 @click.option(
     "--max-memory-bytes",
     default=None,
-    type=click.IntRange(256 * 1024 * 1024),
+    type=click.IntRange(1024 * 1024 * 1024),
     help="Memory (address space) each query worker may use; a query past it is stopped with 503 "
     "[default: half the RAM, shared among the query workers].",
 )

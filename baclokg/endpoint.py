@@ -19,7 +19,7 @@ from .formats import by_name
 from .kg import KnowledgeGraph
 from .negotiate import choose
 from .results import serialize_graph
-from .safety import RefusedQueryError, check_nesting, inspect_update
+from .safety import RefusedQueryError, check_complexity, inspect_update
 from .workers import Answer, QueryStoppedError, WorkerPool
 
 __all__ = ["CachedGets", "ResponseCache", "Settings", "SparqlEndpoint", "raw_key"]
@@ -181,7 +181,7 @@ class SparqlEndpoint:
         if cached is not None:
             return _response(cached)
         try:  # before a worker parses it: a few thousand levels overflow the parser's stack
-            check_nesting(queries[0])
+            check_complexity(queries[0])
         except QueryError as error:
             return _error(400, str(error))
         try:

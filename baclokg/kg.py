@@ -17,7 +17,7 @@ from . import queries as named_queries
 from .errors import NotFoundError, ParameterError, QueryError
 from .models import Drug, InteractionCheck
 from .prefixes import PREFIXES
-from .safety import check_nesting
+from .safety import check_complexity
 from .store import Engine, bundled_graphs, load_files, new_dataset
 from .terms import to_rdflib
 
@@ -67,7 +67,7 @@ class KnowledgeGraph:
 
     def sparql(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
         """Run any SPARQL query over the union of the named graphs; ``bindings`` are substituted."""
-        check_nesting(text)
+        check_complexity(text)
         try:
             return self._dataset.query(text, initNs=PREFIXES, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
         except SyntaxError as error:

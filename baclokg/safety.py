@@ -23,20 +23,24 @@ from .errors import BacloKGError, QueryError
 
 __all__ = [
     "MAX_NESTING",
+    "MAX_OPERATORS",
     "QueryPlan",
     "RefusedQueryError",
-    "check_nesting",
+    "check_complexity",
     "could_reach_outside",
     "inspect",
     "inspect_update",
 ]
 
-#: how deep ``{ }``, ``( )`` and ``[ ]`` may nest in a query or update. Oxigraph's parser descends
-#: once per level and a few thousand levels overflow its stack, ending the whole process; no query
-#: people write comes near this.
+#: how deep ``{ }``, ``( )`` and ``[ ]`` may nest in a query or update, and how many operators
+#: (joins, unions, optionals, minus, path steps, logical and arithmetic operators) it may hold.
+#: Oxigraph's parser and planner descend once per level or operator; some thousands overflow a thread's
+#: stack, which ends the whole process. No query people write comes near either limit.
 MAX_NESTING = 256
+MAX_OPERATORS = 1000
 
-# An IRI, a string or a comment (whose brackets do not count), or a bracket, as SPARQL's lexer reads them.
+# What SPARQL's lexer reads as one token: an IRI, a string, a comment, a number, a variable or a name
+# (none of whose characters count), then the brackets and the operators that are counted.
 _TOKENS = re.compile(
     r"<[^<>\"{}|^`\\\x00-\x20]*>"
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
@@ -44,29 +48,46 @@ _TOKENS = re.compile(
     r"|'(?:[^'\\\n\r]|\\.)*'"
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|#[^\n\r]*"
+    r"|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?"
+    r"|[?$]?[^\W\d](?:[\w.:%-]*[\w:%-])?"
     r"|[{(\[})\]]"
+    r"|\|\||&&|[./|+*!^;,-]"
 )
+_OPENING = frozenset("{([")
+_CLOSING = frozenset("})]")
+_OPERATORS = frozenset((".", "/", "|", "+", "*", "!", "^", ";", ",", "-", "||", "&&"))
+_OPERATOR_WORDS = frozenset(("union", "optional", "minus", "filter", "bind"))
 
 
-def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
-    """Refuse a query or update whose brackets nest deeper than ``limit`` (QueryError).
+def check_complexity(text: str, *, nesting: int = MAX_NESTING, operators: int = MAX_OPERATORS) -> None:
+    """Refuse a query or update that nests brackets too deep or holds too many operators (QueryError).
 
-    >>> check_nesting("SELECT * WHERE { ?s <http://e/a#b> '{{{{' FILTER((?o < 2)) } # ((((")
-    >>> check_nesting("ASK " + "{" * 300 + "}" * 300)
+    >>> check_complexity("SELECT * WHERE { ?s <http://e/a#b> '{{{{' FILTER((?o < 2.5e3)) } # ((((")
+    >>> check_complexity("ASK " + "{" * 300 + "}" * 300)
     Traceback (most recent call last):
     ...
     baclokg.errors.QueryError: the brackets nest 300 deep; at most 256 levels are accepted
+    >>> check_complexity("ASK { " + "?s ?p 1 . " * 1001 + "}")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    baclokg.errors.QueryError: the query holds 1001 operators (joins, unions, paths, ...); at most 1000 ...
     """
-    depth = deepest = 0
+    depth = deepest = count = 0
     for match in _TOKENS.finditer(text):
         token = match.group()
-        if token in ("{", "(", "["):
+        if token in _OPENING:
             depth += 1
             deepest = max(deepest, depth)
-        elif token in ("}", ")", "]"):
+        elif token in _CLOSING:
             depth -= 1
-    if deepest > limit:
-        raise QueryError(f"the brackets nest {deepest} deep; at most {limit} levels are accepted")
+        elif token in _OPERATORS or token.lower() in _OPERATOR_WORDS:
+            count += 1
+    if deepest > nesting:
+        raise QueryError(f"the brackets nest {deepest} deep; at most {nesting} levels are accepted")
+    if count > operators:
+        raise QueryError(
+            f"the query holds {count} operators (joins, unions, paths, ...); at most {operators} are accepted"
+        )
 
 
 # A keyword token (not part of a name): SERVICE, FROM (FROM NAMED) or LOAD.
@@ -152,7 +173,7 @@ def _parse(parser: Callable[[str], Any], text: str, what: str) -> Any:
     """The parse tree of ``text``; QueryError with the parser's position when it is malformed."""
     from pyparsing import ParseException
 
-    check_nesting(text)
+    check_complexity(text)
     try:
         return parser(text)
     except ParseException as error:

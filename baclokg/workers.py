@@ -85,14 +85,30 @@ class Answer:
     body: bytes
 
 
+#: the stack of the thread that evaluates queries in a worker: Oxigraph's parser and planner recurse
+#: once per operator, and this leaves a wide margin over the operator limit (safety.MAX_OPERATORS)
+EVALUATION_STACK_BYTES = 256 * 1024 * 1024
+
+
 def _worker_main(conn: Connection, spec: WorkerSpec, parent: int) -> None:
     import signal
 
     die_with_parent(parent, signal.SIGKILL)
+    try:
+        _limit_memory(spec.max_memory)
+        threading.stack_size(EVALUATION_STACK_BYTES)
+    except (OSError, ValueError) as error:
+        conn.send(("failed", f"{type(error).__name__}: {error}"))
+        return
+    evaluation = threading.Thread(target=_serve, args=(conn, spec), name="evaluation")
+    evaluation.start()
+    evaluation.join()
+
+
+def _serve(conn: Connection, spec: WorkerSpec) -> None:
     from .evaluate import Evaluator
 
     try:
-        _limit_memory(spec.max_memory)
         evaluator = Evaluator(spec)
     except Exception as error:  # report start-up failures instead of dying silently
         conn.send(("failed", f"{type(error).__name__}: {error}"))
@@ -108,6 +124,18 @@ def _worker_main(conn: Connection, spec: WorkerSpec, parent: int) -> None:
         conn.send(("answer", evaluator.run(request)))
 
 
+def _why_it_ended(exitcode: int | None, max_memory: int | None) -> str:
+    """Words for how a worker process ended while it answered."""
+    import signal
+
+    if exitcode == -signal.SIGABRT:  # an allocation past the address-space limit aborts the process
+        limit = f"its memory limit of {max_memory // 2**20} MiB" if max_memory else "the memory it had"
+        return f"the query needed more than {limit}"
+    if exitcode == -signal.SIGKILL:
+        return "the worker was killed from outside"
+    return f"the worker crashed (exit status {exitcode})"
+
+
 class _Worker:
     def __init__(self, context: Any, spec: WorkerSpec) -> None:
         self.conn, child = context.Pipe()
@@ -119,7 +147,10 @@ class _Worker:
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
             raise RuntimeError("a query worker did not start in time")
-        kind, detail = self.conn.recv()
+        try:
+            kind, detail = self.conn.recv()
+        except (EOFError, OSError):
+            kind, detail = "failed", f"it ended (exit status {self.process.exitcode})"
         if kind != "ready":
             raise RuntimeError(f"a query worker failed to start: {detail}")
 
@@ -128,10 +159,9 @@ class _Worker:
             self.conn.send(request)
             kind, answer = self.conn.recv()
         except (EOFError, OSError):
-            limit = f"its memory limit of {max_memory // 2**20} MiB" if max_memory else "the memory it had"
-            raise WorkerLostError(
-                f"the query's worker stopped before answering: the query needed more than {limit}"
-            ) from None
+            self.process.join(5)
+            why = _why_it_ended(self.process.exitcode, max_memory)
+            raise WorkerLostError(f"the query was stopped before it was answered: {why}") from None
         assert kind == "answer"
         return answer  # type: ignore[no-any-return]
 
