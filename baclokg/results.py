@@ -28,7 +28,10 @@ def serialize_graph(graph: Graph, fmt: Format, **options: Any) -> bytes:
     """
     if fmt.kind != "rdf":
         raise ValueError(f"{fmt.name} is not an RDF format")
-    if fmt.name in ("nquads", "trig"):
+    if fmt.name == "nquads":  # N-Triples lines are N-Quads lines in the default graph
+        data = graph.serialize(format="nt", encoding="utf-8")
+        return data if isinstance(data, bytes) else str(data).encode("utf-8")
+    if fmt.name == "trig":
         dataset = Dataset()
         default = dataset.graph(DATASET_DEFAULT_GRAPH_ID)
         default.addN((s, p, o, default) for s, p, o in graph)

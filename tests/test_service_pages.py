@@ -6,7 +6,7 @@ import json
 
 import httpx
 import pytest
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from .conftest import Server
 
@@ -90,6 +90,9 @@ def test_drug_page_html(server: Server) -> None:
         ("text/turtle", "turtle"),
         ("application/ld+json", "json-ld"),
         ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-quads", "nquads"),
+        ("application/trig", "trig"),
         (None, "turtle"),
     ],
 )
@@ -97,8 +100,8 @@ def test_minted_iris_dereference_as_rdf(server: Server, accept: str | None, fmt:
     headers = {"Accept": accept} if accept else {}
     response = httpx.get(server.url + "/statement/mono-onset", headers=headers)
     assert response.status_code == 200
-    graph = Graph().parse(data=response.text, format=fmt)
-    assert len(graph) > 3
+    graph = Dataset().parse(data=response.text, format=fmt)
+    assert len(list(graph.quads((None, None, None, None)))) > 3
 
 
 @pytest.mark.parametrize(
@@ -182,3 +185,16 @@ def test_rdflib_engine_serves_too() -> None:
         assert len(Graph().parse(data=graph.text, format="turtle")) == 1
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize("path", ["/entity/baclotop", "/ontology", "/void", "/page?iri=CHEBI:2972"])
+def test_an_unknown_format_name_is_refused(server: Server, path: str) -> None:
+    response = httpx.get(server.url + path, params={"format": "nonsense"})
+    assert response.status_code == 400
+    assert "turtle" in response.text
+
+
+def test_the_whole_service_is_described_in_openapi(server: Server) -> None:
+    document = httpx.get(server.url + "/openapi.json").json()
+    assert {"/sparql", "/page", "/entity/{slug}", "/api/queries"} <= set(document["paths"])
+    assert set(document["paths"]["/sparql"]) == {"get", "post"}

@@ -147,3 +147,9 @@ def test_result_size_is_limited() -> None:
         assert _ask(small, "ASK {}").status_code == 200
     finally:
         small.stop()
+
+
+def test_dataset_parameters_without_a_query_are_refused(server: Server) -> None:
+    response = httpx.get(server.url + "/sparql", params={"named-graph-uri": "x"}, timeout=30)
+    assert response.status_code == 400
+    assert "need a query" in response.text
