@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -23,6 +24,8 @@ def main() -> None:
     )
     parser.add_argument("--short", action="store_true", help="the short sizes of make test")
     args = parser.parse_args()
+    if args.short and args.out == Path("docs/reliability.md"):
+        parser.error("give --out for a short run: docs/reliability.md holds the figures of the long one")
     size = SHORT if args.short else LONG
     started = time.monotonic()
     sections = run_all(size, say=lambda line: print(line, flush=True))
@@ -31,7 +34,7 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "seconds": round(time.monotonic() - started),
         "machine": {
-            "cores": __import__("os").cpu_count(),
+            "cores": os.cpu_count(),
             "python": platform.python_version(),
             "processor": platform.processor() or platform.machine(),
         },

@@ -23,6 +23,8 @@ import baclokg
 from baclokg.errors import BacloKGError
 from baclokg.paths import graph_dir
 
+from .servers import free_port
+
 __all__ = ["CLI_CASES", "FILES", "INJECTIONS", "BadFile", "CliCase", "injection_cases", "run_file_case"]
 
 
@@ -115,12 +117,6 @@ def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _free_port() -> str:
-    from .servers import free_port
-
-    return str(free_port())
-
-
 def run_file_case(case: BadFile) -> list[dict[str, Any]]:
     """Give the file to each entry point; report the answer of each and whether it is a good one."""
     rows = []
@@ -146,7 +142,7 @@ def run_file_case(case: BadFile) -> list[dict[str, Any]]:
         rows.append(
             _exit_row(case, "baclokg validate", done, expected, ok_codes=(1,) if case.parses else (2,))
         )
-        done = _cli("serve", "--port", _free_port(), "--data", str(path), timeout=120)
+        done = _cli("serve", "--port", str(free_port()), "--data", str(path), timeout=120)
         rows.append(_exit_row(case, "baclokg serve --data", done, expected, ok_codes=(2,)))
     return rows
 
