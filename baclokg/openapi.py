@@ -47,9 +47,14 @@ _HEAD_LIMITS = {
 }
 
 
+def _graph_iris(graphs: list[str]) -> dict[str, Any]:
+    """Graph IRIs of this dataset: the only ones the dataset parameters accept."""
+    return {"type": "array", "items": {"type": "string", "enum": graphs}}
+
+
 def _dataset(graphs: list[str]) -> list[dict[str, Any]]:
-    """The protocol's dataset parameters: only the graphs of this dataset can be named."""
-    iris = {"type": "array", "items": {"type": "string", "enum": graphs}}
+    """The protocol's dataset parameters."""
+    iris = _graph_iris(graphs)
     return [
         {
             "name": name,
@@ -79,7 +84,7 @@ _QUERY_ANSWERS = {
 
 
 def _sparql(graphs: list[str]) -> dict[str, Any]:
-    iris = {"type": "array", "items": {"type": "string", "enum": graphs}}
+    iris = _graph_iris(graphs)
     form = {
         "type": "object",
         "properties": {

@@ -20,9 +20,10 @@ from urllib.parse import quote
 import httpx
 
 from baclokg.export import graph_bytes
-from baclokg.queries import all_queries, bind_values
 
 from . import synthetic
+from .mix import mix
+from .wrk import parse as parse_wrk
 
 ROOT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -35,17 +36,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def mix() -> list[str]:
-    """Every competency query with its default parameters bound, as text any endpoint can run."""
-    texts = []
-    for query in all_queries():
-        if query.kind != "competency":
-            continue
-        body = "\n".join(line for line in query.sparql.splitlines() if not line.lstrip().startswith("#"))
-        texts.append(bind_values(body, query.bindings()))
-    return texts
 
 
 @dataclass
@@ -122,21 +112,12 @@ def wrk(
         text=True,
         check=True,
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-
-    def pct(label: str) -> float:
-        match = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", out)
-        if not match:
-            return float("nan")
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
+    figures = parse_wrk(out)
     return {
-        "rps": rps,
-        "p50_ms": pct("50"),
-        "p99_ms": pct("99"),
-        "errors": int(errors.group(1)) if errors else 0,
+        "rps": figures["requests_per_second"],
+        "p50_ms": figures.get("p50_ms", float("nan")),
+        "p99_ms": figures.get("p99_ms", float("nan")),
+        "errors": int(figures["non_2xx"]),
     }
 
 

@@ -8,10 +8,8 @@ must hold (the file and line, the option, the parameter). ``run_case`` runs one 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +21,21 @@ import baclokg
 from baclokg.errors import BacloKGError
 from baclokg.paths import graph_dir
 
-from .servers import free_port
+from .faults import answers
+from .servers import free_port, run_cli
 
-__all__ = ["CLI_CASES", "FILES", "INJECTIONS", "BadFile", "CliCase", "injection_cases", "run_file_case"]
+__all__ = [
+    "CLI_CASES",
+    "FILES",
+    "INJECTIONS",
+    "BadFile",
+    "CliCase",
+    "injection_cases",
+    "run_cli_case",
+    "run_file_case",
+    "run_injection",
+    "run_injections",
+]
 
 
 @dataclass(frozen=True)
@@ -106,17 +116,6 @@ def _write(case: BadFile, folder: Path) -> Path:
     return path
 
 
-def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "baclokg.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env={k: v for k, v in os.environ.items() if k != "BACLOKG_DEBUG"},
-    )
-
-
 def run_file_case(case: BadFile) -> list[dict[str, Any]]:
     """Give the file to each entry point; report the answer of each and whether it is a good one."""
     rows = []
@@ -134,15 +133,15 @@ def run_file_case(case: BadFile) -> list[dict[str, Any]]:
             message = "; ".join(str(f) for f in report.findings[:3])
             answer = f"loaded; validate() found {len(report.findings)}"
             rows.append(_row(case, "load(extra=...)", answer, message, expected, good=case.parses))
-        done = _cli("query", "cq-01-ingredient-and-brands", "--data", str(path))
+        done = run_cli("query", "cq-01-ingredient-and-brands", "--data", str(path))
         rows.append(
             _exit_row(case, "baclokg query --data", done, expected, ok_codes=(0,) if case.parses else (2,))
         )
-        done = _cli("validate", "--no-owl-rl", str(path))
+        done = run_cli("validate", "--no-owl-rl", str(path))
         rows.append(
             _exit_row(case, "baclokg validate", done, expected, ok_codes=(1,) if case.parses else (2,))
         )
-        done = _cli("serve", "--port", str(free_port()), "--data", str(path), timeout=120)
+        done = run_cli("serve", "--port", str(free_port()), "--data", str(path), timeout=120)
         rows.append(_exit_row(case, "baclokg serve --data", done, expected, ok_codes=(2,)))
     return rows
 
@@ -215,7 +214,7 @@ CLI_CASES: tuple[CliCase, ...] = (
 
 def run_cli_case(case: CliCase) -> dict[str, Any]:
     """Run the command line; a good answer is a non-zero exit with the words and no traceback."""
-    done = _cli(*case.args, timeout=60)
+    done = run_cli(*case.args, timeout=60)
     message = (done.stderr + done.stdout).strip()
     return {
         "input": " ".join(case.args),
@@ -284,4 +283,25 @@ def run_injection(
                 "good": good and "Traceback" not in body,
             }
         )
+    return rows
+
+
+def run_injections(url: str) -> list[dict[str, Any]]:
+    """Every injection case through the Python API and the service at ``url``, then a last row saying
+    whether every named query still answers as it did before them."""
+    kg = baclokg.load()
+    before = answers(url)
+    rows = [
+        row for query, name, value in injection_cases() for row in run_injection(kg, url, query, name, value)
+    ]
+    unchanged = answers(url) == before
+    rows.append(
+        {
+            "input": "every named query, after the injections",
+            "entry": "GET /api/queries",
+            "answer": "same answers" if unchanged else "answers changed",
+            "message": "",
+            "good": unchanged,
+        }
+    )
     return rows

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -18,10 +17,11 @@ from typing import Any
 import httpx
 import psutil
 
+from baclokg.export import EXPORT_FORMATS
 from baclokg.push import graph_checksum, push, remote_graphs
 from baclokg.remote import RemoteError
 
-from .servers import Server, Store
+from .servers import Server, Store, run_cli
 
 __all__ = [
     "answers",
@@ -30,9 +30,6 @@ __all__ = [
     "store_killed_during_push",
     "tmpfs",
 ]
-
-#: the export formats, each written to a full and to a read-only file system
-EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "kgx", "sssom")
 
 
 def answers(url: str) -> dict[str, str]:
@@ -159,16 +156,6 @@ def tmpfs(folder: Path, *, size: str = "64k", read_only: bool = False) -> Any:
         subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
-def _export(fmt: str, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "baclokg.cli", "export", "--format", fmt, "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def export_to_broken_targets(formats: tuple[str, ...] = EXPORT_FORMATS) -> dict[str, Any]:
     """Export every format onto a full tmpfs (over a good earlier file) and onto a read-only one.
 
@@ -197,7 +184,7 @@ def export_to_broken_targets(formats: tuple[str, ...] = EXPORT_FORMATS) -> dict[
                             while True:
                                 out.write(b"\0" * 4096)
                                 out.flush()
-                    done = _export(fmt, target)
+                    done = run_cli("export", "--format", fmt, "-o", str(target))
                     message = done.stderr.strip()
                     leftovers = [p.name for p in mounted.rglob("*.part")]
                     cases.append(

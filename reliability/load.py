@@ -4,7 +4,6 @@ separate client sends pathological queries, with the memory and CPU of the serve
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import statistics
 import subprocess
@@ -18,7 +17,9 @@ from urllib.parse import quote
 
 import httpx
 
-from baclokg.queries import all_queries, bind_values
+from baclokg.queries import all_queries
+from bench.mix import mix
+from bench.wrk import parse as parse_wrk
 
 from .servers import Server, cpu_percent
 
@@ -45,19 +46,10 @@ end
 
 
 def named_mix() -> list[tuple[str, str]]:
-    """(path, Accept) of every named query: competency queries over SPARQL GET, the rest over /api."""
-    mix = []
-    for query in all_queries():
-        if query.kind == "competency":
-            body = "\n".join(line for line in query.sparql.splitlines() if not line.lstrip().startswith("#"))
-            text = bind_values(body, query.bindings())
-            mix.append((f"/sparql?query={quote(text)}", "application/sparql-results+json"))
-        mix.append((f"/api/queries/{query.id}", "application/json"))
-    return mix
-
-
-def _milliseconds(value: str, unit: str) -> float:
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+    """(path, Accept) of every named query: the benchmark's competency mix over SPARQL GET, every named
+    query over /api."""
+    sparql = [(f"/sparql?query={quote(text)}", "application/sparql-results+json") for text in mix()]
+    return sparql + [(f"/api/queries/{query.id}", "application/json") for query in all_queries()]
 
 
 def _wrk(url: str, connections: int, seconds: float, folder: Path) -> dict[str, Any]:
@@ -80,24 +72,7 @@ def _wrk(url: str, connections: int, seconds: float, folder: Path) -> dict[str, 
         text=True,
         check=True,
     ).stdout
-    total = re.search(r"(\d+) requests in", out)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    percentiles = {
-        f"p{label}_ms": round(_milliseconds(value, unit), 2)
-        for label, value, unit in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
-    }
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    latency = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)", out)
-    if latency:
-        percentiles["max_ms"] = round(_milliseconds(*latency.groups()), 2)
-    return {
-        "requests": int(total.group(1)) if total else 0,
-        "requests_per_second": float(rate.group(1)) if rate else 0.0,
-        "socket_errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
-        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-        **percentiles,
-    }
+    return parse_wrk(out)
 
 
 def _pathological(url: str, stop: threading.Event, pause: float, outcomes: list[dict[str, Any]]) -> None:

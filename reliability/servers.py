@@ -22,9 +22,34 @@ import psutil
 
 from baclokg.push import Target
 
-__all__ = ["Listener", "Server", "Store", "cpu_percent", "free_port", "oxigraph_store", "virtuoso_store"]
+__all__ = [
+    "Listener",
+    "Server",
+    "Store",
+    "cpu_percent",
+    "free_port",
+    "oxigraph_store",
+    "run_cli",
+    "virtuoso_store",
+]
 
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``baclokg ARGS`` in a new process as a user would (without BACLOKG_DEBUG's tracebacks)."""
+    environment = {k: v for k, v in os.environ.items() if k != "BACLOKG_DEBUG"} | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "baclokg.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment,
+        check=False,
+    )
 
 
 def free_port() -> int:

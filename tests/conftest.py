@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pytest
 
 import baclokg
 from baclokg.kg import KnowledgeGraph
+from reliability import servers
 from reliability.servers import Server, free_port
 
 __all__ = ["FIXTURES", "Run", "Server", "free_port"]
@@ -40,16 +39,7 @@ def run_cli(tmp_path: Path) -> Run:
     """Run ``baclokg`` in a new process from a temporary directory, as a user would."""
 
     def run(*args: str, cwd: Path | None = None, columns: int = 100) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k != "BACLOKG_DEBUG"} | {"COLUMNS": str(columns)}
-        return subprocess.run(
-            [sys.executable, "-m", "baclokg.cli", *args],
-            cwd=cwd or tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=env,
-            check=False,
-        )
+        return servers.run_cli(*args, cwd=cwd or tmp_path, env={"COLUMNS": str(columns)})
 
     return run
 
