@@ -6,7 +6,7 @@
 >>> [i.label for i in card.ingredients]
 ['baclofen']
 >>> sorted({i.condition.label for i in card.indications if i.off_label})
-['Hiccup', 'alcohol withdrawal']
+['alcohol withdrawal', 'chronic hiccup']
 >>> [c.interacts for c in kg.interactions_with(["diazepam"])]
 [True]
 """
@@ -29,9 +29,10 @@ from .models import (
     Mechanism,
     Onset,
     Precaution,
-    PregnancyCategory,
+    PregnancyItem,
     Role,
     Term,
+    Words,
 )
 from .queries import NamedQuery, all_queries
 
@@ -57,10 +58,11 @@ __all__ = [
     "Onset",
     "ParameterError",
     "Precaution",
-    "PregnancyCategory",
+    "PregnancyItem",
     "QueryError",
     "Role",
     "Term",
+    "Words",
     "__version__",
     "all_queries",
     "load",

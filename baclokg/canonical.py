@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .annotations import annotations_file, build_annotations
 from .paths import context_file, graph_dir, ontology_dir
 from .prefixes import PREFIXES, context
 from .store import SSSOM_SUFFIX
@@ -23,8 +24,14 @@ __all__ = ["canonical_sssom", "canonical_turtle", "data_files", "format_file"]
 
 
 def data_files() -> list[Path]:
-    """The files ``fmt`` keeps canonical: Turtle files, the SSSOM table and the JSON-LD context."""
+    """The files ``fmt`` keeps canonical: Turtle files, the SSSOM table and the JSON-LD context.
+
+    ``graph/annotations.ttl`` is among them: its canonical text is built afresh from the monograph
+    text and the quote table, so ``fmt`` writes it whole and the tests compare it byte for byte.
+    """
     files = [*sorted(ontology_dir().glob("*.ttl")), *sorted(graph_dir().glob("*.ttl"))]
+    if annotations_file() not in files:
+        files.append(annotations_file())
     return [*files, *sorted(graph_dir().glob("*" + SSSOM_SUFFIX)), context_file()]
 
 
@@ -66,6 +73,8 @@ def format_file(path: Path) -> str:
     """The canonical text of a data file."""
     if path == context_file():
         return json.dumps(context(), indent=2) + "\n"
+    if path == annotations_file():
+        return build_annotations()
     text = path.read_text(encoding="utf-8")
     if path.name.endswith(SSSOM_SUFFIX):
         return canonical_sssom(text)

@@ -20,7 +20,16 @@ class Section:
 
 
 def _cite(sources: Iterable[Citation]) -> str:
-    return "; ".join(dict.fromkeys(c.label for c in sources))
+    """Each statement's source sections, followed once by the words it quotes (where BacloKG may quote)."""
+    by_statement: dict[str, list[Citation]] = {}
+    for citation in sources:
+        by_statement.setdefault(citation.statement, []).append(citation)
+    parts = []
+    for citations in by_statement.values():
+        labels = "; ".join(dict.fromkeys(c.label for c in citations))
+        quotes = [str(w) for w in citations[0].words if w.quoted]
+        parts.append(f"{labels}: {' '.join(quotes)}" if quotes else labels)
+    return "; ".join(dict.fromkeys(parts))
 
 
 def _terms(terms: Iterable[Term]) -> str:
@@ -58,13 +67,16 @@ def _dosing(drug: Drug) -> Iterable[tuple[str, ...]]:
 
 def _pregnancy(drug: Drug) -> Iterable[tuple[str, ...]]:
     for p in drug.pregnancy:
-        if p.current:
-            current = "yes"
-        elif p.replaced_by:
-            current = f"no: replaced by {p.replaced_by.label} on {p.replaced_on}"
-        else:
-            current = "no"
-        yield p.category.label, p.meaning, current, _cite(p.sources)
+        details = []
+        if p.effective_date:
+            details.append(f"effective {p.effective_date}")
+        if p.species:
+            details.append(f"in the {p.species}")
+        if p.dose_multiple is not None:
+            details.append(
+                f"at {p.dose_multiple} x the maximum human dose ({p.dose_basis or 'basis not given'})"
+            )
+        yield p.aspect, p.item.label, ", ".join(details), _cite(p.sources)
 
 
 def card_sections(drug: Drug) -> list[Section]:
@@ -129,7 +141,7 @@ def card_sections(drug: Drug) -> list[Section]:
             ("first effect", "full effect", "source"),
             tuple((o.first_effect or "", o.full_effect or "", _cite(o.sources)) for o in drug.onset),
         ),
-        Section("Pregnancy category", ("category", "meaning", "current?", "source"), tuple(_pregnancy(drug))),
+        Section("Pregnancy", ("aspect", "what", "details", "source"), tuple(_pregnancy(drug))),
         Section(
             "Where the sources differ",
             ("matter", "how", "sources"),

@@ -410,7 +410,7 @@ def fmt(check: bool) -> None:
     changed = []
     for path in data_files():
         canonical = format_file(path)
-        if path.read_text(encoding="utf-8") != canonical:
+        if not path.is_file() or path.read_text(encoding="utf-8") != canonical:
             changed.append(path)
             if not check:
                 path.write_text(canonical, encoding="utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
@@ -23,9 +23,10 @@ from .models import (
     Mechanism,
     Onset,
     Precaution,
-    PregnancyCategory,
+    PregnancyItem,
     Role,
     Term,
+    Words,
 )
 from .prefixes import compact
 from .terms import text
@@ -33,7 +34,7 @@ from .terms import text
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph, Row
 
-__all__ = ["build_drug", "check_interactions"]
+__all__ = ["build_drug", "check_interactions", "statement_words"]
 
 T = TypeVar("T")
 
@@ -82,24 +83,48 @@ def _terms(rows: list[Row], key: str) -> tuple[Term, ...]:
     return tuple(sorted(_unique(_term(r, key) for r in rows), key=lambda t: (t.label, t.iri)))
 
 
-def _citation(row: Row) -> Citation:
+WordsOf = Mapping[str, tuple[Words, ...]]
+
+
+def statement_words(kg: KnowledgeGraph) -> dict[str, tuple[Words, ...]]:
+    """Every statement's words: quotes first (in text order), then paraphrases."""
+    found: dict[str, set[Words]] = {}
+    for row in kg.rows("api-statement-words"):
+        quoted = str(row["kind"]) == "quote"
+        words = Words(str(row["words"]), quoted, _str(row, "text"), _int(row, "start"), _int(row, "end"))
+        found.setdefault(str(row["statement"]), set()).add(words)
+    return {
+        statement: tuple(sorted(items, key=lambda w: (not w.quoted, w.start or 0, w.text)))
+        for statement, items in found.items()
+    }
+
+
+def _citation(row: Row, words: WordsOf) -> Citation:
+    statement = str(row["statement"])
     return Citation(
-        str(row["statement"]), str(row.get("source")), str(row["sourceLabel"]), str(row["sourceKey"])
+        statement,
+        str(row.get("source")),
+        str(row["sourceLabel"]),
+        str(row["sourceKey"]),
+        words.get(statement, ()),
     )
 
 
-def _citations(rows: list[Row]) -> tuple[Citation, ...]:
-    return tuple(sorted(_unique(_citation(r) for r in rows), key=lambda c: (c.label, c.statement)))
+def _citations(rows: list[Row], words: WordsOf) -> tuple[Citation, ...]:
+    return tuple(sorted(_unique(_citation(r, words) for r in rows), key=lambda c: (c.label, c.statement)))
 
 
 def _by_statement(
-    rows: list[Row], make: Callable[[list[Row], tuple[Citation, ...]], T], key: str = "statement"
+    rows: list[Row],
+    make: Callable[[list[Row], tuple[Citation, ...]], T],
+    words: WordsOf,
+    key: str = "statement",
 ) -> tuple[T, ...]:
     """One item per statement (or per value of ``key``), in a stable order, with the citations of its rows."""
     groups: dict[str, list[Row]] = {}
     for row in rows:
         groups.setdefault(str(row[key]), []).append(row)
-    return tuple(make(group, _citations(group)) for _, group in sorted(groups.items()))
+    return tuple(make(group, _citations(group, words)) for _, group in sorted(groups.items()))
 
 
 def _roles(rows: list[Row], sources: tuple[Citation, ...]) -> Role:
@@ -148,6 +173,7 @@ def _precaution(rows: list[Row], sources: tuple[Citation, ...]) -> Precaution:
 
     risk_to = aspect("riskTo")
     rationale = aspect("rationale")
+    assessment = aspect("assessment")
     return Precaution(
         _req(first, "situation"),
         aspect("risk"),
@@ -156,6 +182,8 @@ def _precaution(rows: list[Row], sources: tuple[Citation, ...]) -> Precaution:
         rationale[0] if rationale else None,
         _bool(first, "presentInMilk"),
         sources,
+        assessment[0] if assessment else None,
+        aspect("especiallyIn"),
     )
 
 
@@ -187,17 +215,23 @@ def _regimen(rows: list[Row], sources: tuple[Citation, ...]) -> DoseRegimen:
 def _onset(rows: list[Row], sources: tuple[Citation, ...]) -> Onset:
     first = rows[0]
     return Onset(
-        _str(first, "firstEffect"), _str(first, "fullEffect"), _dec(first, "fullEffectMinDays"), sources
+        _str(first, "firstEffect"),
+        _str(first, "fullEffect"),
+        _dec(first, "fullEffectMinDays"),
+        _dec(first, "fullEffectMaxDays"),
+        sources,
     )
 
 
-def _pregnancy(rows: list[Row], sources: tuple[Citation, ...]) -> PregnancyCategory:
+def _pregnancy(rows: list[Row], sources: tuple[Citation, ...]) -> PregnancyItem:
     first = rows[0]
-    return PregnancyCategory(
-        _req(first, "category"),
-        str(first["meaning"]),
-        _term(first, "replacedBy"),
-        _str(first, "replacedOn"),
+    return PregnancyItem(
+        str(first["aspect"]),
+        _req(first, "item"),
+        _str(first, "effectiveDate"),
+        _str(first, "species"),
+        _dec(first, "doseMultiple"),
+        _str(first, "doseBasis"),
         sources,
     )
 
@@ -220,9 +254,8 @@ def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
         raise NotFoundError("drug", name or str(iri), [])
     first = head[0]
     q = kg.rows
-    # a category's own statement and the rule that replaced it are one item, cited by both
-    pregnancy = _by_statement(q("cq-11-pregnancy", drug=iri), _pregnancy, key="category")
-    discrepancies = _by_statement(q("cq-13-disagreements", drug=iri), _discrepancy, key="discrepancy")
+    words = statement_words(kg)
+    discrepancies = _by_statement(q("cq-13-disagreements", drug=iri), _discrepancy, words, key="discrepancy")
     ingredient_rows = q("cq-01-ingredient-and-brands", drug=iri)
     return Drug(
         iri=str(iri),
@@ -231,15 +264,15 @@ def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
         kind=str(first["kind"]),
         ingredients=_terms(ingredient_rows, "ingredient"),
         brands=_terms(ingredient_rows, "brand"),
-        roles=_by_statement(q("cq-02-classes-and-roles", drug=iri), _roles),
-        mechanism=_by_statement(q("cq-03-mechanism", drug=iri), _mechanism),
-        indications=_by_statement(q("cq-04-indications", drug=iri), _indication),
-        adverse_effects=_by_statement(q("cq-05-adverse-effects", drug=iri), _adverse),
-        interactions=_by_statement(q("cq-06-interactions", drug=iri), _interaction),
-        precautions=_by_statement(q("api-precautions", drug=iri), _precaution),
-        dosage=_by_statement(q("cq-09-dosing", drug=iri), _regimen),
-        onset=_by_statement(q("cq-10-onset", drug=iri), _onset),
-        pregnancy=pregnancy,
+        roles=_by_statement(q("cq-02-classes-and-roles", drug=iri), _roles, words),
+        mechanism=_by_statement(q("cq-03-mechanism", drug=iri), _mechanism, words),
+        indications=_by_statement(q("cq-04-indications", drug=iri), _indication, words),
+        adverse_effects=_by_statement(q("cq-05-adverse-effects", drug=iri), _adverse, words),
+        interactions=_by_statement(q("cq-06-interactions", drug=iri), _interaction, words),
+        precautions=_by_statement(q("api-precautions", drug=iri), _precaution, words),
+        dosage=_by_statement(q("cq-09-dosing", drug=iri), _regimen, words),
+        onset=_by_statement(q("cq-10-onset", drug=iri), _onset, words),
+        pregnancy=_by_statement(q("cq-11-pregnancy", drug=iri), _pregnancy, words),
         identifiers=tuple(
             Identifier(
                 compact(str(r["xref"])).split(":", 1)[0],
@@ -259,6 +292,7 @@ def check_interactions(
     """For each co-medication, the interaction claims that reach it directly or through its roles."""
     drug_iri = kg.resolve(drug)
     drug_term = Term(str(drug_iri), compact(str(drug_iri)), kg.drug(str(drug_iri)).label)
+    words = statement_words(kg)
     checks = []
     for name in comedications:
         iri = kg.resolve(name)
@@ -267,7 +301,9 @@ def check_interactions(
         rows = kg.rows("cq-06-co-medication", drug=drug_iri, comedication=iri)
         checks.append(
             InteractionCheck(
-                drug_term, Term(str(iri), compact(str(iri)), label), _by_statement(rows, _interaction)
+                drug_term,
+                Term(str(iri), compact(str(iri)), label),
+                _by_statement(rows, _interaction, words),
             )
         )
     return checks

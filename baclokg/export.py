@@ -106,9 +106,11 @@ def _trig(dataset: Dataset, graphs: list[URIRef]) -> bytes:
             graph.bind(prefix, namespace, override=True, replace=True)
         graph += dataset.graph(iri)
         lines = graph.serialize(format="longturtle", canon=True).strip().splitlines()
-        prefixes.update(line for line in lines if line.startswith("PREFIX "))
-        body = "\n".join("    " + line if line else "" for line in lines if not line.startswith("PREFIX "))
-        blocks.append(f"<{iri}> {{\n{body.strip(chr(10))}\n}}\n")
+        # the PREFIX lines lead; the body is kept as written (indenting would enter multi-line literals)
+        head = next((i for i, line in enumerate(lines) if not line.startswith("PREFIX ")), len(lines))
+        prefixes.update(lines[:head])
+        body = "\n".join(lines[head:]).strip("\n")
+        blocks.append(f"<{iri}> {{\n{body}\n}}\n")
     return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
 

@@ -41,18 +41,24 @@ PREDICATES = {
     "biolink:has_side_effect": "biolink:has_side_effect",
     "RO:0002434": "biolink:interacts_with",
 }
-STATUS = {"bkg:LabelledIndication": "approved_for_condition", "bkg:OffLabelUse": "off_label_use"}
+#: indication status -> Biolink clinical_approval_status (ClinicalApprovalStatusEnum); the statuses that state
+#: no approval map to not_provided
+STATUS = {
+    "bkg:LabelledIndication": "fda_approved_for_condition",
+    "bkg:LabelSaysMayBeOfValue": "not_provided",
+    "bkg:OffLabelUse": "off_label_use",
+    "bkg:UsedForNoApprovalStated": "not_provided",
+}
 MECHANISM = {"bkg:Agonism": "agonism"}
 #: source key -> the Biolink information resource (infores_catalog.yaml) that is the primary source of its
-#: claims; sources without an infores id (the monograph, LactMed, the labelling rule, PharmaCompass) have
+#: claims; sources without an infores id (the monograph, LactMed, the labelling rule, FDA's page on it) have
 #: BacloKG itself as primary source, with the document in ``publications``
 SOURCES = {
     "LABEL-TAB": "infores:dailymed",
     "LABEL-PLR": "infores:dailymed",
-    "LABEL-AMBIEN-CR": "infores:dailymed",
     "DRUGBANK": "infores:drugbank",
     "CHEBI": "infores:chebi",
-    "NCIT": "infores:ncit",
+    "LABEL-TAB-2020": "infores:dailymed",
 }
 OWN = "infores:baclokg"
 NODE_COLUMNS = ("id", "category", "name", "synonym", "xref", "provided_by")
@@ -119,7 +125,10 @@ def kgx_tables(kg: KnowledgeGraph, graphs: list[URIRef]) -> dict[str, bytes]:
                 "primary_knowledge_source": primary,
                 "aggregator_knowledge_source": OWN if primary != OWN else "",
                 "publications": _join({str(r["url"]) for r in rows if r.get("url") is not None}),
-                "supporting_text": _clean(first.get("supportingText")),
+                # the source's own words: a label's quote, or every span of the monograph the claim rests on
+                "supporting_text": _join(
+                    {_clean(r["supportingText"]) for r in rows if r.get("supportingText")}
+                ),
                 "clinical_approval_status": STATUS.get(text(first.get("status")) or "", ""),
                 "causal_mechanism_qualifier": MECHANISM.get(text(first.get("action")) or "", ""),
                 "original_predicate": predicate,

@@ -19,9 +19,10 @@ __all__ = [
     "Mechanism",
     "Onset",
     "Precaution",
-    "PregnancyCategory",
+    "PregnancyItem",
     "Role",
     "Term",
+    "Words",
 ]
 
 
@@ -38,13 +39,32 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """What a source says behind a claim: its words, or the curators' paraphrase where BacloKG may not quote.
+
+    A quote of a text that BacloKG ships also gives its place: the text's IRI and the code point offsets
+    of the span (``text[start:end]`` is the quote).
+    """
+
+    text: str
+    quoted: bool
+    source_text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def __str__(self) -> str:
+        return f"\u201c{self.text}\u201d" if self.quoted else f"(paraphrase) {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
 class Citation:
-    """Where a claim comes from: the statement's IRI, the source section and document key."""
+    """Where a claim comes from: the statement's IRI, the source section and document key, and its words."""
 
     statement: str
     section: str
     label: str
     source_key: str
+    words: tuple[Words, ...] = ()
 
     def __str__(self) -> str:
         return self.label
@@ -117,6 +137,10 @@ class Precaution:
     rationale: Term | None
     present_in_milk: bool | None
     sources: tuple[Citation, ...]
+    #: the source's overall judgement of the risk (for example: not expected to cause adverse effects)
+    assessment: Term | None = None
+    #: the populations the judgement holds for especially
+    especially_in: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,25 +174,28 @@ class Onset:
 
     first_effect: str | None
     full_effect: str | None
-    #: the lower bound of the full-effect window, in days
+    #: the bounds of the full-effect window, in days, only where the source's words give them
     full_effect_min_days: Decimal | None
+    full_effect_max_days: Decimal | None
     sources: tuple[Citation, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class PregnancyCategory:
-    """A pregnancy category, what it means, and whether it is still current."""
+class PregnancyItem:
+    """One thing a source says about the drug in pregnancy.
 
-    category: Term
-    meaning: str
-    replaced_by: Term | None
-    replaced_on: str | None
+    ``aspect`` is ``category`` (a letter category), ``labelling change`` (a rule that retired the
+    letter categories, with its effective date), ``animal finding`` (an adverse developmental finding
+    in animal studies, with species and dose where given) or ``human data`` (what the human data are).
+    """
+
+    aspect: str
+    item: Term
+    effective_date: str | None
+    species: str | None
+    dose_multiple: Decimal | None
+    dose_basis: str | None
     sources: tuple[Citation, ...]
-
-    @property
-    def current(self) -> bool:
-        """False once a regulation has replaced the category."""
-        return self.replaced_by is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +237,7 @@ class Drug:
     precautions: tuple[Precaution, ...] = ()
     dosage: tuple[DoseRegimen, ...] = ()
     onset: tuple[Onset, ...] = ()
-    pregnancy: tuple[PregnancyCategory, ...] = ()
+    pregnancy: tuple[PregnancyItem, ...] = ()
     identifiers: tuple[Identifier, ...] = ()
     discrepancies: tuple[Discrepancy, ...] = field(default=())
 

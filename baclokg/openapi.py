@@ -136,7 +136,11 @@ def _sparql(graphs: list[str]) -> dict[str, Any]:
     }
 
 
-def _page(summary: str, operation: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+def _page(
+    summary: str, operation: str, parameters: list[dict[str, Any]], *, texts: bool = False
+) -> dict[str, Any]:
+    content = {**_HTML, **_RDF, **(_TEXT if texts else {})}
+    what = "HTML or RDF" + (", or a shipped source text as text/plain" if texts else "")
     return {
         "get": {
             "summary": summary,
@@ -152,7 +156,7 @@ def _page(summary: str, operation: str, parameters: list[dict[str, Any]]) -> dic
                 },
             ],
             "responses": {
-                "200": {"description": "the resource as HTML or RDF", "content": {**_HTML, **_RDF}},
+                "200": {"description": f"the resource as {what}", "content": content},
                 "303": {"description": "the page of an IRI this service mints"},
                 "400": _error("the IRI is not valid"),
                 "404": _error("nothing is known about the resource"),
@@ -172,6 +176,7 @@ _SLUGS = {
     "source": "monograph-intro",
     "vocab": "DrugProduct",
     "graph": "monograph",
+    "annotation": "mono-onset-1",
 }
 
 
@@ -197,7 +202,7 @@ def service_openapi(api: dict[str, Any], graphs: list[str]) -> dict[str, Any]:
     slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
     for kind, example in _SLUGS.items():
         paths[f"/{kind}/{{slug}}"] = _page(
-            f"A minted {kind} IRI", f"{kind}_page", [{**slug, "example": example}]
+            f"A minted {kind} IRI", f"{kind}_page", [{**slug, "example": example}], texts=kind == "source"
         )
     paths["/ontology"] = _page("The ontology", "ontology_page", [])
     iri = {

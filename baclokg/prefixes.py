@@ -29,6 +29,7 @@ PREFIXES: dict[str, str] = {
     "bkgsrc": BASE + "source/",
     "bkgg": BASE + "graph/",
     "bkgsh": BASE + "shapes/",
+    "bkga": BASE + "annotation/",
     # W3C and other general vocabularies
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -37,6 +38,9 @@ PREFIXES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
     "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "spdx": "http://spdx.org/rdf/terms#",
     "sh": "http://www.w3.org/ns/shacl#",
     "schema": "http://schema.org/",
     "biolink": "https://w3id.org/biolink/vocab/",
@@ -52,19 +56,21 @@ PREFIXES: dict[str, str] = {
     "UO": "http://purl.obolibrary.org/obo/UO_",
     # Cross-reference targets (Biolink Model prefix map)
     "DRUGBANK": "http://identifiers.org/drugbank/",
-    "PUBCHEM.COMPOUND": "http://identifiers.org/pubchem.compound/",
-    "CHEMBL.COMPOUND": "http://identifiers.org/chembl.compound/",
+    # PubChem, ChEMBL and NCBI Gene as their RDF distributions name them (bioregistry's rdf_uri_format)
+    "PUBCHEM.COMPOUND": "http://rdf.ncbi.nlm.nih.gov/pubchem/compound/CID",
+    "CHEMBL.COMPOUND": "http://rdf.ebi.ac.uk/resource/chembl/molecule/",
     "RXNORM": "http://purl.bioontology.org/ontology/RXNORM/",
     "UNII": "http://identifiers.org/unii/",
     "CAS": "http://identifiers.org/cas/",
     "MESH": "http://id.nlm.nih.gov/mesh/",
-    "WIKIDATA": "https://www.wikidata.org/entity/",
+    # Wikidata's RDF, dumps and query service use http:// (the Biolink map says https://, which joins nothing)
+    "WIKIDATA": "http://www.wikidata.org/entity/",
     "INCHIKEY": "http://identifiers.org/inchikey/",
     "UMLS": "http://identifiers.org/umls/",
     "SNOMEDCT": "http://snomed.info/id/",
     "MEDDRA": "http://identifiers.org/meddra/",
     "HGNC": "http://identifiers.org/hgnc/",
-    "NCBIGene": "http://identifiers.org/ncbigene/",
+    "NCBIGene": "http://purl.uniprot.org/geneid/",
     "UniProtKB": "http://purl.uniprot.org/uniprot/",
     # Not in the Biolink map: resolved through the Bioregistry resolver
     "ATC": "https://bioregistry.io/atc:",

@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from .annotations import source_texts
 from .api import create_api
 from .describe import void_description
 from .endpoint import CachedGets, Settings, SparqlEndpoint
@@ -45,7 +46,7 @@ __all__ = ["Settings", "app_from_environment", "create_app"]
 CONFIG_VARIABLE = "BACLOKG_SERVE_CONFIG"
 
 STATIC = Path(__file__).parent / "static"
-_KINDS = ("entity", "statement", "source", "vocab", "graph", "shapes")
+_KINDS = ("entity", "statement", "source", "vocab", "graph", "shapes", "annotation")
 _DESCRIBE = "CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"
 
 
@@ -65,6 +66,20 @@ def _wants(request: Request) -> Format | None:
             if fmt.kind == "rdf" and fmt.media_type == media:
                 return fmt
     return None
+
+
+def _wants_text(request: Request) -> bool:
+    """Whether a request for a shipped source text takes the text itself (the default) rather than RDF."""
+    if request.query_params.get("format"):
+        return False
+    for media, q in parse_accept(request.headers.get("accept")):
+        if q == 0:
+            continue
+        if media in ("text/plain", "text/*", "*/*", "*"):
+            return True
+        if any(fmt.kind == "rdf" and fmt.media_type == media for fmt in FORMATS):
+            return False
+    return True
 
 
 _RDF_NAMES = [f.name for f in FORMATS if f.kind == "rdf"]
@@ -163,6 +178,12 @@ def create_app(
         if kind == "graph":
             return await asyncio.get_running_loop().run_in_executor(
                 None, _named_graph, request, URIRef(BASE + f"graph/{slug}")
+            )
+        text = source_texts().get(BASE + f"{kind}/{slug}")
+        if text is not None and _wants_text(request):
+            # a source text BacloKG ships, as the annotations' offsets count in it (RDF about it on request)
+            return Response(
+                text.read_bytes(), media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"}
             )
         return await asyncio.get_running_loop().run_in_executor(
             None, _describe, request, URIRef(BASE + f"{kind}/{slug}")

@@ -32,9 +32,10 @@ def test_info_prints_the_card(run_cli: Run) -> None:
         "Baclotop",
         "baclofen",
         "GABA-B receptor",
-        "Hiccup",
-        "80 mg",
-        "FDA pregnancy category C",
+        "chronic hiccup",
+        "80 mg/day",
+        "FDAcategoryC",
+        "\u201cBaclotop is classified as a Category C drug for pregnancy.\u201d",
         "sedative",
     ):
         assert text in result.stdout

@@ -47,8 +47,15 @@ def test_cq04_indications(card: baclokg.Drug) -> None:
         for i in card.indications
         if not i.off_label
     }
-    assert off_label == {"Hiccup", "alcohol withdrawal"}
-    assert labelled == {("Spasticity", "multiple sclerosis"), ("Spasticity", "Spinal Cord Injuries")}
+    assert off_label == {"chronic hiccup", "alcohol withdrawal"}
+    assert labelled == {("Spasticity", "multiple sclerosis"), ("Spasticity", "spinal cord injury")}
+    statuses = {
+        (i.context.label if i.context else None, i.status.label, i.sources[0].source_key)
+        for i in card.indications
+    }
+    assert ("spinal cord injury", "the label says it may be of value", "LABEL-TAB") in statuses
+    assert ("multiple sclerosis", "labelled indication", "LABEL-TAB") in statuses
+    assert {s for c, s, key in statuses if key == "MONOGRAPH" and c} == {"used for (no approval stated)"}
 
 
 def test_cq05_adverse_effects(card: baclokg.Drug) -> None:
@@ -62,7 +69,7 @@ def test_cq05_adverse_effects(card: baclokg.Drug) -> None:
 
 
 def test_cq06_interactions(kgs: dict[str, KnowledgeGraph]) -> None:
-    diazepam, ethanol, gaboxadol = kgs["oxigraph"].interactions_with(["diazepam", "ethanol", "gaboxadol"])
+    diazepam, ethanol, zolpidem = kgs["oxigraph"].interactions_with(["diazepam", "ethanol", "zolpidem"])
     assert diazepam.interacts
     assert all(i.is_class for i in diazepam.via)
     assert {r.label for i in diazepam.via for r in i.through_roles} == {
@@ -71,8 +78,9 @@ def test_cq06_interactions(kgs: dict[str, KnowledgeGraph]) -> None:
         "anticonvulsant",
     }
     assert ethanol.interacts
-    assert not any(i.is_class for i in ethanol.via)
-    assert gaboxadol.interacts
+    # named directly by the alcohol claims, and a CNS depressant by ChEBI's role assertion
+    assert {i.is_class for i in ethanol.via} == {False, True}
+    assert zolpidem.interacts
     (baclotop,) = kgs["rdflib"].interactions_with(["Baclotop"])
     assert not baclotop.interacts
 
@@ -97,36 +105,66 @@ def test_cq09_dosing(card: baclokg.Drug) -> None:
         (Decimal(15), 3, 3),
         (Decimal(20), 3, 3),
     ]
-    assert (label.maximum_dose, label.maximum_unit, label.maximum_period_days) == (Decimal(80), "mg", 1)
+    # the label's maximum is a daily total, not 80 mg per dose
+    assert (label.maximum_dose, label.maximum_unit, label.maximum_period_days) == (Decimal(80), "mg/day", 1)
 
 
 def test_cq10_onset(card: baclokg.Drug) -> None:
     (onset,) = card.onset
-    assert (onset.first_effect, onset.full_effect_min_days) == ("within a few days", Decimal(7))
+    # "may take up to a week or more" gives no bound, so none is recorded
+    assert (onset.first_effect, onset.full_effect) == ("within a few days", "up to a week or more")
+    assert (onset.full_effect_min_days, onset.full_effect_max_days) == (None, None)
 
 
 def test_cq11_pregnancy(card: baclokg.Drug) -> None:
-    (category,) = card.pregnancy
-    assert category.category.curie == "schema:FDAcategoryC"
-    assert not category.current
-    assert category.replaced_on == "2015-06-30"
-    assert {c.source_key for c in category.sources} == {"MONOGRAPH", "PLLR"}
+    by_aspect = {(p.aspect, p.item.curie, p.sources[0].source_key): p for p in card.pregnancy}
+    assert ("category", "schema:FDAcategoryC", "MONOGRAPH") in by_aspect
+    change = by_aspect["labelling change", "bkge:pregnancy-risk-summary", "FDA-PLLR"]
+    assert change.effective_date == "2015-06-30"
+    rats = by_aspect["animal finding", "HP:0001539", "LABEL-PLR"]
+    assert (rats.species, rats.dose_multiple, rats.dose_basis) == ("rat", Decimal(13), "mg/kg")
+    assert {key for aspect, _, key in by_aspect if aspect == "human data"} == {"MONOGRAPH", "LABEL-PLR"}
 
 
 def test_cq12_breastfeeding(card: baclokg.Drug) -> None:
     assert {p.present_in_milk for p in card.lactation} == {True}
     assert {c.source_key for p in card.lactation for c in p.sources} == {"MONOGRAPH", "LABEL-PLR", "LACTMED"}
+    (lactmed,) = [p for p in card.lactation if p.sources[0].source_key == "LACTMED"]
+    # LactMed's reassurance is kept beside its monitoring advice
+    assert lactmed.assessment is not None
+    assert lactmed.assessment.label == "not expected to cause adverse effects"
+    assert [t.label for t in lactmed.especially_in] == ["infant older than 2 months"]
+    assert {a.label for a in lactmed.actions} == {"monitor the infant"}
 
 
 def test_cq13_sources_and_disagreements(card: baclokg.Drug) -> None:
     kinds = {d.kind for d in card.discrepancies}
-    assert {"superseded", "conflicting values", "weaker wording"} <= kinds
+    assert {
+        "superseded",
+        "conflicting values",
+        "weaker wording",
+        "different certainty",
+        "conflicting advice",
+    } <= kinds
+    assert "no corroboration" in kinds
     half_life = next(d for d in card.discrepancies if "half-life" in d.label)
     assert {c.source_key for c in half_life.sources} == {"DRUGBANK", "LABEL-PLR"}
 
 
 def test_identifiers(card: baclokg.Drug) -> None:
-    assert ("DRUGBANK", "DB00181") in {(i.scheme, i.id) for i in card.identifiers}
+    ids = {(i.scheme, i.id) for i in card.identifiers}
+    assert {("DRUGBANK", "DB00181"), ("MESH", "D001418")} <= ids
+
+
+def test_monograph_claims_carry_the_monograph_words(card: baclokg.Drug) -> None:
+    (onset,) = card.onset
+    (citation,) = onset.sources
+    assert [w.text for w in citation.words] == [
+        "Baclotop typically begins to show its effects within a few days of starting the treatment.",
+        "However, the full therapeutic effect may take up to a week or more, depending on the dosage and"
+        " individual response.",
+    ]
+    assert all(w.quoted and w.start is not None and w.end is not None for w in citation.words)
 
 
 def test_unknown_drug_suggests(kgs: dict[str, KnowledgeGraph]) -> None:
@@ -158,7 +196,7 @@ def test_graph_is_rdflib_dataset(kg: KnowledgeGraph) -> None:
 
 @pytest.mark.parametrize(
     "comedication",
-    ["diazepam", "alprazolam", "midazolam", "zolpidem", "phenobarbital", "gaboxadol", "ethanol"],
+    ["diazepam", "alprazolam", "midazolam", "zolpidem", "phenobarbital", "ethanol"],
 )
 def test_reference_drugs_interact_through_roles(kg: KnowledgeGraph, comedication: str) -> None:
     (check,) = kg.interactions_with([comedication])
