@@ -4,7 +4,7 @@ writes, at ``/api/openapi.json``).
 
 >>> document = service_openapi({"paths": {"/queries": {"get": {}}}, "components": {}}, ["urn:x:g"])
 >>> sorted(document["paths"])[:3]
-['/', '/api/queries', '/entity/{slug}']
+['/', '/annotation/{slug}', '/api/queries']
 >>> sorted(document["paths"]["/sparql"])
 ['get', 'post']
 """

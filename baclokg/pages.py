@@ -11,8 +11,10 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from .card import Section, card_header, card_sections
+from .drug import statement_words
 from .errors import NotFoundError
 from .kg import KnowledgeGraph
+from .models import Words
 from .prefixes import BASE, compact
 from .queries import all_queries
 
@@ -141,6 +143,19 @@ def neighbourhood_svg(kg: KnowledgeGraph, iri: URIRef, limit: int = 24) -> str:
     return "".join(parts)
 
 
+def _words(words: Words) -> str:
+    """A quote, linked to its span in the source text where BacloKG ships the text (RFC 5147 fragment)."""
+    if not words.quoted:
+        return f'<p class="paraphrase">The curators\u2019 paraphrase, not the source\u2019s words: {escape(words.text)}</p>'
+    block = f"<blockquote>{escape(words.text)}</blockquote>"
+    if words.source_text is None:
+        return block
+    target = f"{href(words.source_text)}#char={words.start},{words.end}"
+    return (
+        block + f'<p><a href="{escape(target)}">characters {words.start} to {words.end} of the text</a></p>'
+    )
+
+
 def resource_page(kg: KnowledgeGraph, iri: URIRef) -> str | None:
     """The HTML page of a resource (the drug card for a drug), or None if the graph knows nothing of it."""
     outgoing = sorted(kg.graph.predicate_objects(iri))
@@ -161,6 +176,9 @@ def resource_page(kg: KnowledgeGraph, iri: URIRef) -> str | None:
             )
             body.extend(_table(section) for section in card_sections(drug))
             body.append("</section>")
+    words = statement_words(kg).get(str(iri), ())
+    if words:
+        body.append("<h2>In the source's words</h2>" + "".join(_words(w) for w in words))
     body.append("<h2>Neighbourhood</h2>" + neighbourhood_svg(kg, iri))
     rows = "".join(f"<tr><td>{_cell(p)}</td><td>{_cell(o)}</td></tr>" for p, o in outgoing)
     body.append(
