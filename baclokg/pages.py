@@ -146,7 +146,8 @@ def neighbourhood_svg(kg: KnowledgeGraph, iri: URIRef, limit: int = 24) -> str:
 def _words(words: Words) -> str:
     """A quote, linked to its span in the source text where BacloKG ships the text (RFC 5147 fragment)."""
     if not words.quoted:
-        return f'<p class="paraphrase">The curators\u2019 paraphrase, not the source\u2019s words: {escape(words.text)}</p>'
+        note = "The curators\u2019 paraphrase, not the source\u2019s words"
+        return f'<p class="paraphrase">{note}: {escape(words.text)}</p>'
     block = f"<blockquote>{escape(words.text)}</blockquote>"
     if words.source_text is None:
         return block
