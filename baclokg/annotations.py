@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from .errors import DataError
-from .paths import graph_dir
+from .paths import annotations_file, quotes_file, text_file
 from .prefixes import PREFIXES
 
 __all__ = [
@@ -53,21 +53,6 @@ TEXT_IRI = PREFIXES["bkgsrc"] + "monograph.txt"
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _BULLET = re.compile(r"^\s*\u2022\s*")
-
-
-def text_file() -> Path:
-    """The monograph text, exactly as the team received it."""
-    return graph_dir() / "monograph.txt"
-
-
-def quotes_file() -> Path:
-    """The curated table of quotes and of the sentences that make no claim."""
-    return graph_dir() / "monograph-quotes.yaml"
-
-
-def annotations_file() -> Path:
-    """The generated annotations graph."""
-    return graph_dir() / "annotations.ttl"
 
 
 def source_texts() -> dict[str, Path]:

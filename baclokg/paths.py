@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["context_file", "data_root", "graph_dir", "ontology_dir", "queries_dir", "shapes_file"]
+__all__ = [
+    "annotations_file",
+    "context_file",
+    "data_root",
+    "graph_dir",
+    "ontology_dir",
+    "queries_dir",
+    "quotes_file",
+    "shapes_file",
+    "text_file",
+]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -47,3 +57,18 @@ def context_file() -> Path:
 def shapes_file() -> Path:
     """The SHACL shapes that ``baclokg validate`` checks the graph against."""
     return ontology_dir() / "baclokg.shacl.ttl"
+
+
+def text_file() -> Path:
+    """The monograph text, exactly as the team received it (the annotations' offsets count in it)."""
+    return graph_dir() / "monograph.txt"
+
+
+def quotes_file() -> Path:
+    """The curated table of the monograph's quotes and of its sentences that make no claim."""
+    return graph_dir() / "monograph-quotes.yaml"
+
+
+def annotations_file() -> Path:
+    """The annotations graph that ``baclokg fmt`` builds from the text and the quote table."""
+    return graph_dir() / "annotations.ttl"
