@@ -38,10 +38,12 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # raptor's rapper (an independent RDF parser for the export round trips), Virtuoso (an external
-# SPARQL store for the push tests) and wrk (the load generator of the benchmark and the load runs).
+# SPARQL store for the push tests), wrk (the load generator of the benchmark and the load runs) and a
+# Java runtime (owlready2 runs its bundled HermiT reasoner on it for the OWL 2 DL check).
 debian:
-	@{ command -v rapper && command -v virtuoso-t && command -v wrk; } >/dev/null 2>&1 || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils virtuoso-opensource wrk >/dev/null; }
+	@{ command -v rapper && command -v virtuoso-t && command -v wrk && command -v java; } >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils \
+	  virtuoso-opensource wrk default-jre-headless >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check baclokg tests bench reliability

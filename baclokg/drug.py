@@ -59,6 +59,12 @@ def _str(row: Row, key: str) -> str | None:
     return None if value is None else str(value)
 
 
+def _day(row: Row, key: str) -> str | None:
+    """The calendar day of an xsd:dateTime kept as the start of a day (ISO 8601, YYYY-MM-DD)."""
+    value = _str(row, key)
+    return None if value is None else value.split("T", 1)[0]
+
+
 def _dec(row: Row, key: str) -> Decimal | None:
     value = text(row.get(key))
     return None if value is None else Decimal(value)
@@ -228,7 +234,7 @@ def _pregnancy(rows: list[Row], sources: tuple[Citation, ...]) -> PregnancyItem:
     return PregnancyItem(
         str(first["aspect"]),
         _req(first, "item"),
-        _str(first, "effectiveDate"),
+        _day(first, "effectiveDate"),
         _str(first, "species"),
         _dec(first, "doseMultiple"),
         _str(first, "doseBasis"),
