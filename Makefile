@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test bench reliability browser debian lint typecheck fmt validate clean
+.PHONY: serve test bench reliability browser debian js lint typecheck fmt validate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ serve: $(STAMP)
 	$(BIN)/baclokg serve --host 127.0.0.1 --port 8000
 
 ## test: lint, type-check and run the whole suite (installs the Debian packages the tests drive)
-test: $(STAMP) browser debian lint typecheck
+test: $(STAMP) browser debian js lint typecheck
 	$(BIN)/python -m pytest
 
 ## bench: measure against the Oxigraph server and rdflib-endpoint; writes bench/results/ (about 10 minutes)
@@ -45,6 +45,16 @@ debian:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils \
 	  virtuoso-opensource wrk default-jre-headless >/dev/null; }
 
+# The JavaScript clients the tests run (Comunica, jsonld.js), exactly as tests/js/package-lock.json pins
+# them; Node.js and npm from Debian if the machine has none.
+JS_STAMP := tests/js/node_modules/.installed
+js: $(JS_STAMP)
+$(JS_STAMP): tests/js/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix tests/js --no-audit --no-fund --silent
+	touch $@
+
 lint: $(STAMP)
 	$(BIN)/ruff check baclokg tests bench reliability
 	$(BIN)/ruff format --check baclokg tests bench reliability
@@ -60,4 +70,4 @@ validate: $(STAMP)
 	$(BIN)/baclokg validate
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache tests/js/node_modules
