@@ -34,16 +34,13 @@ __all__ = [
     "TEXT_IRI",
     "Quote",
     "Span",
-    "annotations_file",
     "build_annotations",
     "check_annotations",
     "load_quotes",
     "locate",
     "monograph_text",
-    "quotes_file",
     "sentence_spans",
     "source_texts",
-    "text_file",
 ]
 
 #: the most code points ``oa:prefix`` and ``oa:suffix`` hold

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .annotations import annotations_file, build_annotations
-from .paths import context_file, graph_dir, ontology_dir
+from .annotations import build_annotations
+from .paths import annotations_file, context_file, graph_dir, ontology_dir
 from .prefixes import PREFIXES, context
 from .store import SSSOM_SUFFIX
 

@@ -16,16 +16,15 @@ import baclokg
 from baclokg.annotations import (
     TEXT_IRI,
     Span,
-    annotations_file,
     build_annotations,
     check_annotations,
     load_quotes,
     locate,
     monograph_text,
-    text_file,
 )
 from baclokg.kg import KnowledgeGraph
 from baclokg.kgx import kgx_tables
+from baclokg.paths import annotations_file, text_file
 from baclokg.prefixes import PREFIXES
 
 from .conftest import FIXTURES, Server
