@@ -7,8 +7,8 @@
 ['baclofen']
 >>> sorted({i.condition.label for i in card.indications if i.off_label})
 ['alcohol withdrawal', 'chronic hiccup']
->>> [c.interacts for c in kg.interactions_with(["diazepam"])]
-[True]
+>>> [(c.name, c.verdict) for c in kg.interactions_with(["oxycodone hydrochloride", "ibuprofen"])]
+[('oxycodone hydrochloride', 'interacts'), ('ibuprofen', 'no-interaction-recorded')]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .kg import KnowledgeGraph, load
 from .models import (
     AdverseEffect,
     Citation,
+    Comedication,
     Discrepancy,
     DoseRegimen,
     DoseStep,
@@ -25,12 +26,13 @@ from .models import (
     Identifier,
     Indication,
     Interaction,
-    InteractionCheck,
     Mechanism,
     Onset,
+    Path,
     Precaution,
     PregnancyItem,
     Role,
+    Step,
     Term,
     Words,
 )
@@ -42,6 +44,7 @@ __all__ = [
     "AdverseEffect",
     "BacloKGError",
     "Citation",
+    "Comedication",
     "DataError",
     "Discrepancy",
     "DoseRegimen",
@@ -50,17 +53,18 @@ __all__ = [
     "Identifier",
     "Indication",
     "Interaction",
-    "InteractionCheck",
     "KnowledgeGraph",
     "Mechanism",
     "NamedQuery",
     "NotFoundError",
     "Onset",
     "ParameterError",
+    "Path",
     "Precaution",
     "PregnancyItem",
     "QueryError",
     "Role",
+    "Step",
     "Term",
     "Words",
     "__version__",

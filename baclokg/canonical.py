@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .annotations import build_annotations
-from .paths import annotations_file, context_file, graph_dir, ontology_dir
+from .paths import annotations_file, context_file, graph_dir, ontology_dir, reference_set_file
 from .prefixes import PREFIXES, context
 from .store import SSSOM_SUFFIX
 
@@ -26,12 +26,14 @@ __all__ = ["canonical_sssom", "canonical_turtle", "data_files", "format_file"]
 def data_files() -> list[Path]:
     """The files ``fmt`` keeps canonical: Turtle files, the SSSOM table and the JSON-LD context.
 
-    ``graph/annotations.ttl`` is among them: its canonical text is built afresh from the monograph
-    text and the quote table, so ``fmt`` writes it whole and the tests compare it byte for byte.
+    ``graph/annotations.ttl`` and ``graph/comedications.ttl`` are among them: their canonical text is
+    built afresh (from the monograph text and the quote table; from the extract in ``graph/inputs/`` and
+    the class rules), so ``fmt`` writes them whole and the tests compare them byte for byte.
     """
     files = [*sorted(ontology_dir().glob("*.ttl")), *sorted(graph_dir().glob("*.ttl"))]
-    if annotations_file() not in files:
-        files.append(annotations_file())
+    for built in (annotations_file(), reference_set_file()):
+        if built not in files:
+            files.append(built)
     return [*files, *sorted(graph_dir().glob("*" + SSSOM_SUFFIX)), context_file()]
 
 
@@ -75,6 +77,10 @@ def format_file(path: Path) -> str:
         return json.dumps(context(), indent=2) + "\n"
     if path == annotations_file():
         return build_annotations()
+    if path == reference_set_file():
+        from .reference_set import build_reference_set
+
+        return build_reference_set()
     text = path.read_text(encoding="utf-8")
     if path.name.endswith(SSSOM_SUFFIX):
         return canonical_sssom(text)

@@ -19,7 +19,6 @@ from .models import (
     Identifier,
     Indication,
     Interaction,
-    InteractionCheck,
     Mechanism,
     Onset,
     Precaution,
@@ -34,7 +33,7 @@ from .terms import text
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph, Row
 
-__all__ = ["build_drug", "check_interactions", "statement_words"]
+__all__ = ["build_drug", "statement_words"]
 
 T = TypeVar("T")
 
@@ -290,26 +289,3 @@ def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
         ),
         discrepancies=discrepancies,
     )
-
-
-def check_interactions(
-    kg: KnowledgeGraph, comedications: list[str], drug: str = "CHEBI:2972"
-) -> list[InteractionCheck]:
-    """For each co-medication, the interaction claims that reach it directly or through its roles."""
-    drug_iri = kg.resolve(drug)
-    drug_term = Term(str(drug_iri), compact(str(drug_iri)), kg.drug(str(drug_iri)).label)
-    words = statement_words(kg)
-    checks = []
-    for name in comedications:
-        iri = kg.resolve(name)
-        label_rows = [r for r in kg.rows("api-names") if r["entity"] == iri]
-        label = str(label_rows[0]["name"]) if label_rows else compact(str(iri))
-        rows = kg.rows("cq-06-co-medication", drug=drug_iri, comedication=iri)
-        checks.append(
-            InteractionCheck(
-                drug_term,
-                Term(str(iri), compact(str(iri)), label),
-                _by_statement(rows, _interaction, words),
-            )
-        )
-    return checks

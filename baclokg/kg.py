@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
@@ -15,11 +16,14 @@ from rdflib.term import Node
 
 from . import queries as named_queries
 from .errors import NotFoundError, ParameterError, QueryError
-from .models import Drug, InteractionCheck
+from .models import Comedication, Drug
 from .prefixes import PREFIXES
 from .safety import check_complexity
 from .store import Engine, bundled_graphs, load_files, new_dataset
 from .terms import to_rdflib
+
+if TYPE_CHECKING:
+    from .comedication import ComedicationChecker
 
 __all__ = ["KnowledgeGraph", "load"]
 
@@ -42,6 +46,7 @@ class KnowledgeGraph:
         #: the user's files loaded beside the bundled graphs
         self.extra: tuple[Path, ...] = tuple(extra)
         self._names: dict[str, list[URIRef]] | None = None
+        self._checkers: dict[str, ComedicationChecker] = {}
         store = dataset.store
         #: the pyoxigraph store behind the Oxigraph engine, queried directly on the hot path
         self._ox: ox.Store | None = store._inner if isinstance(store, OxigraphStore) else None
@@ -165,11 +170,19 @@ class KnowledgeGraph:
 
         return build_drug(self, self.resolve(name), name)
 
-    def interactions_with(self, drugs: Iterable[str]) -> list[InteractionCheck]:
-        """For each co-medication: whether it interacts, through which claim and source."""
-        from .drug import check_interactions
+    def interactions_with(self, names: Iterable[str], drug: str = "CHEBI:2972") -> list[Comedication]:
+        """One verdict per name of a medication list, checked against ``drug`` (baclofen by default).
 
-        return check_interactions(self, list(drugs))
+        Never raises for a name it cannot resolve: that name's verdict is ``not-known`` (with
+        suggestions) or ``ambiguous`` (with the candidates). See :mod:`baclokg.comedication`.
+        """
+        from .comedication import ComedicationChecker
+
+        key = str(self.resolve(drug))
+        checker = self._checkers.get(key)
+        if checker is None:
+            checker = self._checkers[key] = ComedicationChecker(self, key)
+        return checker.check_all(names)
 
 
 @lru_cache(maxsize=1 << 16)

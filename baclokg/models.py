@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 __all__ = [
+    "VERDICTS",
     "AdverseEffect",
     "Citation",
+    "Comedication",
     "Discrepancy",
     "DoseRegimen",
     "DoseStep",
@@ -15,12 +17,13 @@ __all__ = [
     "Identifier",
     "Indication",
     "Interaction",
-    "InteractionCheck",
     "Mechanism",
     "Onset",
+    "Path",
     "Precaution",
     "PregnancyItem",
     "Role",
+    "Step",
     "Term",
     "Words",
 ]
@@ -256,15 +259,81 @@ class Drug:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class InteractionCheck:
-    """Whether a co-medication interacts with the drug, and through which claims."""
+#: the verdicts of a co-medication check, in the order of the output's legend
+VERDICTS = (
+    "interacts",
+    "uncertain",
+    "same-ingredient",
+    "no-interaction-recorded",
+    "not-a-substance",
+    "not-known",
+    "ambiguous",
+)
 
-    drug: Term
-    comedication: Term
-    via: tuple[Interaction, ...]
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One cited step of a path: a substance has a role, a role falls under another, or a claim names it."""
+
+    subject: Term
+    relation: str  # "has role", "falls under", "is named by"
+    object: Term
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """How a co-medication reaches an interaction claim of the drug, every step with its sources."""
+
+    steps: tuple[Step, ...]
+    #: why this path does not show that the co-medication interacts (None: it does)
+    uncertain_because: str | None = None
+
+    def __str__(self) -> str:
+        if not self.steps:
+            return ""
+        names = [self.steps[0].subject.label, *(step.object.label for step in self.steps)]
+        return " -> ".join(names)
+
+
+@dataclass(frozen=True, slots=True)
+class Comedication:
+    """The verdict on one name of a medication list, checked against the drug.
+
+    ``verdict`` is one of :data:`VERDICTS`. For ``interacts`` and ``uncertain``, ``effect`` and
+    ``claims`` are the drug's interaction claims that the paths reach (their words are the advice the
+    sources give) and ``paths`` show how; ``not-known`` brings ``suggestions``, ``ambiguous`` its
+    ``candidates``. ``note`` says what the verdict means in words.
+    """
+
+    name: str
+    verdict: str
+    substance: Term | None = None
+    matched_by: str | None = None
+    effect: Term | None = None
+    claims: tuple[Citation, ...] = ()
+    paths: tuple[Path, ...] = ()
+    candidates: tuple[Term, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def path(self) -> Path | None:
+        """The path shown first: the shortest that shows an interaction, else the shortest uncertain one."""
+        return self.paths[0] if self.paths else None
+
+    @property
+    def sources(self) -> tuple[Citation, ...]:
+        """Every citation behind the verdict: the drug's claims, then each step's, once each."""
+        found = dict.fromkeys((*self.claims, *(c for p in self.paths for s in p.steps for c in s.sources)))
+        return tuple(found)
 
     @property
     def interacts(self) -> bool:
-        """True when at least one claim links the two (directly or through a role)."""
-        return bool(self.via)
+        """True when the sources show that the two interact."""
+        return self.verdict == "interacts"
+
+    @property
+    def resolved(self) -> bool:
+        """False when the name matched no substance or several."""
+        return self.verdict not in ("not-known", "ambiguous")

@@ -13,12 +13,15 @@ from pathlib import Path
 
 __all__ = [
     "annotations_file",
+    "comedication_rules_file",
     "context_file",
     "data_root",
     "graph_dir",
+    "inputs_dir",
     "ontology_dir",
     "queries_dir",
     "quotes_file",
+    "reference_set_file",
     "shapes_file",
     "text_file",
 ]
@@ -72,3 +75,18 @@ def quotes_file() -> Path:
 def annotations_file() -> Path:
     """The annotations graph that ``baclokg fmt`` builds from the text and the quote table."""
     return graph_dir() / "annotations.ttl"
+
+
+def inputs_dir() -> Path:
+    """The trimmed, committed extract of the pinned public tables the reference set is built from."""
+    return graph_dir() / "inputs"
+
+
+def comedication_rules_file() -> Path:
+    """The class rules that fill the gaps of the public data, each citing a source in its own words."""
+    return graph_dir() / "comedication-rules.yaml"
+
+
+def reference_set_file() -> Path:
+    """The co-medication reference set that ``baclokg fmt`` builds from the extract and the rules."""
+    return graph_dir() / "comedications.ttl"
