@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 
 from . import __version__
+from .models import MAX_NAMES
 from .queries import NamedQuery, all_queries
 from .workers import QueryStoppedError, WorkerPool
 
@@ -35,6 +36,27 @@ class QueryInfo(BaseModel):
     question: str
     parameters: list[ParameterInfo]
     sparql: str
+
+
+class ComedicationVerdict(BaseModel):
+    """The verdict on one name (the full object also holds claims, paths, candidates and suggestions)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    verdict: str
+    effect: dict[str, str] | None
+    path: dict[str, Any] | None
+    sources: list[dict[str, Any]]
+    note: str
+
+
+class ComedicationAnswer(BaseModel):
+    """A medication list checked against the drug, one verdict per name in the order given."""
+
+    drug: dict[str, str]
+    resolved: bool
+    comedications: list[ComedicationVerdict]
 
 
 class QueryRows(BaseModel):
@@ -69,6 +91,47 @@ def create_api(pool: WorkerPool) -> FastAPI:
         openapi_url="/openapi.json",
     )
     queries = all_queries()
+
+    @api.get(
+        "/comedications",
+        summary="Check a medication list against the drug",
+        description=(
+            "One verdict per name, in the order given: interacts, uncertain, same-ingredient, "
+            "no-interaction-recorded, not-a-substance, not-known or ambiguous; with the effect, the cited "
+            f"path and the sources. At most {MAX_NAMES} names a request. The absence of a record is no "
+            "evidence that a combination is safe."
+        ),
+        response_model=ComedicationAnswer,
+        responses={
+            400: {"description": f"no name, or more than {MAX_NAMES} names"},
+            404: {"description": "the drug is not known"},
+            503: {"description": "the check ran past the time limit"},
+        },
+        operation_id="check_comedications",
+    )
+    async def comedications(
+        name: Annotated[
+            list[str] | None,
+            Query(
+                description="a co-medication's name, CURIE or IRI (repeat the parameter for a list)",
+                max_length=300,
+            ),
+        ] = None,
+        drug: Annotated[
+            str, Query(description="the drug (name, CURIE or IRI)", max_length=300)
+        ] = "CHEBI:2972",
+    ) -> Response:
+        if not name or len(name) > MAX_NAMES:
+            return JSONResponse(
+                {"detail": f"give between 1 and {MAX_NAMES} names, got {len(name or ())}"}, 400
+            )
+        try:
+            answer = await pool.run({"op": "comedications", "drug": drug, "names": list(name)})
+        except QueryStoppedError as error:
+            return JSONResponse({"detail": str(error)}, 503)
+        if answer.status != 200:
+            return JSONResponse({"detail": answer.body.decode().strip()}, answer.status)
+        return Response(answer.body, media_type="application/json")
 
     @api.get("/queries", response_model=list[QueryInfo], summary="List the named queries")
     async def list_queries() -> list[QueryInfo]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
+from decimal import Decimal
 
-from .models import Citation, Drug, InteractionCheck, Term
+from .models import Citation, Comedication, Drug, Path, Term
 
-__all__ = ["Section", "card_header", "card_sections", "interaction_section"]
+__all__ = ["Section", "card_header", "card_sections", "comedication_line", "comedication_section", "to_data"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,17 +157,83 @@ def card_sections(drug: Drug) -> list[Section]:
     return [s for s in sections if s.rows]
 
 
-def interaction_section(checks: Iterable[InteractionCheck]) -> Section:
-    """The co-medication check as a section."""
-    rows: list[tuple[str, ...]] = []
-    for check in checks:
-        if not check.via:
-            rows.append((check.comedication.label, "no interaction recorded", "", ""))
-        for item in check.via:
-            how = (
-                f"as {_terms(item.through_roles)} -> {item.interactant.label}"
-                if item.through_roles
-                else "directly"
-            )
-            rows.append((check.comedication.label, how, item.effect.label, _cite(item.sources)))
-    return Section("Co-medication check", ("co-medication", "through", "effect", "source"), tuple(rows))
+def _path_text(check: Comedication) -> str:
+    path = check.path
+    if path is None:
+        return ""
+    more = len(check.paths) - 1
+    return str(path) + (f" (and {more} more path{'s' if more > 1 else ''})" if more else "")
+
+
+def _what(check: Comedication) -> str:
+    if check.verdict in ("interacts", "uncertain") and check.effect is not None:
+        return check.effect.label
+    if check.suggestions:
+        return "did you mean: " + ", ".join(check.suggestions)
+    if check.candidates:
+        return "one of: " + ", ".join(f"{c.label} ({c.curie})" for c in check.candidates)
+    return ""
+
+
+def _substance(check: Comedication) -> str:
+    return f"{check.substance.label} ({check.substance.curie})" if check.substance else ""
+
+
+def comedication_section(checks: Iterable[Comedication]) -> Section:
+    """The co-medication check as a section: one row per name, with the path and its sources."""
+    rows = tuple(
+        (
+            c.name,
+            c.verdict,
+            _substance(c),
+            _what(c),
+            _path_text(c),
+            _note(c),
+        )
+        for c in checks
+    )
+    columns = ("name", "verdict", "substance", "effect", "path", "note and sources")
+    return Section("Co-medication check", columns, rows)
+
+
+def _note(check: Comedication) -> str:
+    labels = "; ".join(dict.fromkeys(s.label for s in check.sources))
+    return f"{check.note} Sources: {labels}." if labels else check.note
+
+
+def comedication_line(check: Comedication) -> str:
+    """One line for a pipe: the name, the verdict word, then tab-separated details (never wrapped).
+
+    >>> from baclokg.models import Comedication
+    >>> comedication_line(Comedication("asprin", "not-known", suggestions=("aspirin",)))
+    'asprin\tnot-known\t\tdid you mean: aspirin\t\t'
+    """
+    keys = "; ".join(dict.fromkeys(s.source_key for s in check.sources))
+    cells = (check.name, check.verdict, _substance(check), _what(check), _path_text(check), keys, check.note)
+    return "\t".join(" ".join(cell.split()) for cell in cells)
+
+
+def to_data(value: object) -> object:
+    """Typed answers as JSON-ready data: dataclasses as objects, Decimals as strings (no precision lost).
+
+    >>> from decimal import Decimal
+    >>> to_data({"dose": Decimal("0.50"), "steps": (1, 2)})
+    {'dose': '0.50', 'steps': [1, 2]}
+    """
+    if isinstance(value, Comedication):
+        data = {f.name: to_data(getattr(value, f.name)) for f in fields(value)}
+        data["path"] = to_data(value.path)
+        data["sources"] = to_data(value.sources)
+        return data
+    if isinstance(value, Path):
+        return {"text": str(value), "start": to_data(value.start), "end": to_data(value.end),
+                "steps": to_data(value.steps), "uncertain_because": value.uncertain_because}  # fmt: skip
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_data(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_data(v) for v in value]
+    return value

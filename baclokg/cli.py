@@ -34,22 +34,63 @@ def cli() -> None:
 @cli.command()
 @click.argument("drug")
 @click.option(
-    "--with", "comedications", multiple=True, metavar="DRUG", help="Also check interactions with DRUG."
+    "--with",
+    "comedications",
+    multiple=True,
+    metavar="NAME",
+    help="Check a co-medication (repeatable): one verdict per name.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "lines", "json"]),
+    default=None,
+    help="table on a terminal; in a pipe, one tab-separated line per --with name [default: by output].",
 )
 @click.option(
     "--data", "extra", multiple=True, type=click.Path(dir_okay=False), help="Extra RDF file to load."
 )
 @click.option("--engine", type=_ENGINES, default="oxigraph", show_default=True)
-def info(drug: str, comedications: Sequence[str], extra: Sequence[str], engine: str) -> None:
-    """Print the drug card of DRUG (a name, CURIE or IRI), every item with its sources."""
-    from .kg import load
-    from .render import print_card, print_interactions
+def info(drug: str, comedications: Sequence[str], fmt: str | None, extra: Sequence[str], engine: str) -> None:
+    """Print the drug card of DRUG (a name, CURIE or IRI), every item with its sources.
 
+    With --with, also the verdict on each co-medication: interacts, uncertain, same-ingredient,
+    no-interaction-recorded, not-a-substance, not-known or ambiguous. Exit status 1 when a name
+    is not-known or ambiguous (the whole answer is printed all the same).
+    """
+    from .kg import load
+    from .models import MAX_NAMES
+
+    if len(comedications) > MAX_NAMES:
+        _fail(f"at most {MAX_NAMES} --with names at a time, got {len(comedications)}")
     kg = load(extra, engine=engine)  # type: ignore[arg-type]
     card = kg.drug(drug)
-    print_card(card)
-    if comedications:
-        print_interactions(kg.interactions_with(comedications))
+    checks = kg.interactions_with(comedications, drug=drug) if comedications else []
+    fmt = fmt or ("table" if sys.stdout.isatty() or not comedications else "lines")
+    if fmt == "json":
+        import json
+
+        from .card import to_data
+
+        data = to_data(card)
+        assert isinstance(data, dict)
+        data["comedications"] = to_data(checks)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif fmt == "lines":
+        from .card import comedication_line
+
+        if not comedications:
+            _fail("--format lines prints co-medication verdicts: give at least one --with NAME")
+        for check in checks:
+            click.echo(comedication_line(check))
+    else:
+        from .render import print_card, print_comedications
+
+        print_card(card)
+        if checks:
+            print_comedications(checks)
+    if not all(check.resolved for check in checks):
+        sys.exit(1)
 
 
 @cli.command(name="queries")

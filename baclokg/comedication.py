@@ -29,10 +29,8 @@ from .reference_set import load_rules
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph, Row
 
-__all__ = ["MAX_NAMES", "ComedicationChecker"]
+__all__ = ["NO_EVIDENCE", "ComedicationChecker"]
 
-#: the most names one check takes (the REST endpoint answers 400 past it)
-MAX_NAMES = 100
 _BKG = PREFIXES["bkg"]
 _SUBSTANCE_TYPES = {_BKG + t for t in ("Substance", "DrugIngredient", "DrugProduct")}
 #: how a name was matched, by the property that holds it (lower ranks win)
@@ -147,7 +145,7 @@ class ComedicationChecker:
             if len(paths) >= 10 * _MAX_PATHS:
                 return
             if node in self._claims:
-                paths.append(Path(tuple(steps), self._why_uncertain(steps)))
+                paths.append(Path(self._term(start), tuple(steps), self._why_uncertain(steps)))
             if len(steps) >= _MAX_DEPTH:
                 return
             for target, citations in sorted(self._up.get(node, {}).items()):
@@ -169,9 +167,6 @@ class ComedicationChecker:
                     return self._uncertain[iri]
         return None
 
-    def _target(self, path: Path, start: str) -> str:
-        return path.steps[-1].object.iri if path.steps else start
-
     # -- verdicts -------------------------------------------------------------------------
 
     def check(self, name: str) -> Comedication:
@@ -187,7 +182,7 @@ class ComedicationChecker:
             )
         substances = [c for c in found if self._types.get(c[1], set()) & _SUBSTANCE_TYPES]
         if not substances:
-            rank, entity, _how = min(found)
+            _rank, entity, _how = min(found)
             kinds = sorted(t.removeprefix(_BKG) for t in self._types.get(entity, set()))
             return Comedication(
                 name,
@@ -218,7 +213,7 @@ class ComedicationChecker:
                 "same-ingredient",
                 substance=term,
                 matched_by=how,
-                note=f"{term.label} is {drug.label} or one of its products: taking both duplicates the ingredient.",
+                note=f"{term.label} is {drug.label} or one of its products: both hold the same ingredient.",
             )
         paths = self._paths(entity)
         if not paths:
@@ -230,7 +225,7 @@ class ComedicationChecker:
                 note=f"BacloKG records no interaction of {term.label} with {drug.label}. {NO_EVIDENCE}",
             )
         shown = [p for p in paths if p.uncertain_because is None] or paths
-        targets = list(dict.fromkeys(self._target(p, entity) for p in shown))
+        targets = list(dict.fromkeys(p.end.iri for p in shown))
         claims = tuple(dict.fromkeys(c for t in targets for c in self._claims[t]))
         effect = self._effects[targets[0]]
         if paths[0].uncertain_because is None:

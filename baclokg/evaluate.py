@@ -77,6 +77,8 @@ class Evaluator:
                 return self._query(request)
             if request["op"] == "named":
                 return self._named(request)
+            if request["op"] == "comedications":
+                return self._comedications(request)
             if request["op"] == "update":
                 self.apply_update(request["update"])
                 return Answer(204, "text/plain", b"")
@@ -164,6 +166,21 @@ class Evaluator:
         rows = self.kg.rows(request["name"], **request.get("params", {}))
         data = [{key: text(value) for key, value in row.items() if value is not None} for row in rows]
         body = json.dumps({"query": request["name"], "rows": data}, ensure_ascii=False).encode()
+        if len(body) > self.spec.max_result_bytes:
+            raise _TooLargeError
+        return Answer(200, "application/json", body)
+
+    def _comedications(self, request: dict[str, Any]) -> Answer:
+        from .card import to_data
+
+        drug = self.kg.drug(request.get("drug") or "CHEBI:2972")
+        checks = self.kg.interactions_with(request["names"], drug=drug.iri)
+        data = {
+            "drug": {"iri": drug.iri, "curie": drug.curie, "label": drug.label},
+            "resolved": all(check.resolved for check in checks),
+            "comedications": to_data(checks),
+        }
+        body = json.dumps(data, ensure_ascii=False).encode()
         if len(body) > self.spec.max_result_bytes:
             raise _TooLargeError
         return Answer(200, "application/json", body)

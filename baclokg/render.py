@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 from rich.console import Console
 from rich.table import Table
 
-from .card import Section, card_header, card_sections, interaction_section
-from .models import Drug, InteractionCheck
+from .card import Section, card_header, card_sections, comedication_section
+from .models import Comedication, Drug
 from .terms import text
 
-__all__ = ["print_card", "print_interactions", "print_rows"]
+__all__ = ["print_card", "print_comedications", "print_rows"]
 
 
 def _print(console: Console, section: Section) -> None:
@@ -35,9 +35,9 @@ def print_card(drug: Drug, console: Console | None = None) -> None:
         _print(console, section)
 
 
-def print_interactions(checks: Iterable[InteractionCheck], console: Console | None = None) -> None:
-    """Print, for each co-medication, whether and how it interacts."""
-    _print(console or Console(), interaction_section(checks))
+def print_comedications(checks: Iterable[Comedication], console: Console | None = None) -> None:
+    """Print the co-medication check: one row per name, its verdict, path and sources."""
+    _print(console or Console(), comedication_section(checks))
 
 
 def print_rows(
