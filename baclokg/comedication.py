@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .drug import statement_words
 from .errors import ParameterError
 from .models import Citation, Comedication, Path, Step, Term, Words
 from .prefixes import PREFIXES, compact
@@ -61,20 +59,13 @@ def _normal(name: str) -> str:
     return " ".join(name.strip().strip("\"'\u201c\u201d").casefold().split())
 
 
-@dataclass(frozen=True, slots=True)
-class _Edge:
-    target: str
-    relation: str
-    sources: tuple[Citation, ...]
-
-
 class ComedicationChecker:
     """Everything a check needs, read once from the graph: names, cited steps, the drug's claims."""
 
     def __init__(self, kg: KnowledgeGraph, drug: str = "CHEBI:2972") -> None:
         self.kg = kg
         self.drug = kg.resolve(drug)
-        words = statement_words(kg)
+        words = kg.statement_words()
         self._labels: dict[str, str] = {}
         self._types: dict[str, set[str]] = {}
         self._names: dict[str, list[tuple[int, str, str]]] = {}
@@ -85,15 +76,15 @@ class ComedicationChecker:
             if prop == "http://www.w3.org/2000/01/rdf-schema#label":
                 self._labels.setdefault(entity, name)
             self._names.setdefault(_normal(name), []).append((rank, entity, how))
-        self._up: dict[str, dict[str, list[Citation]]] = {}
-        self._relation: dict[tuple[str, str], str] = {}
+        # subject -> target -> (how they are linked, the citations of that link)
+        self._up: dict[str, dict[str, tuple[str, list[Citation]]]] = {}
         for row in kg.rows("api-role-steps"):
             subject, target = str(row["subject"]), str(row["object"])
             self._labels.setdefault(subject, str(row["subjectLabel"]))
             self._labels.setdefault(target, str(row["objectLabel"]))
             relation = "has role" if str(row["kind"]).endswith("DrugRoleStatement") else "falls under"
-            self._relation[(subject, target)] = relation
-            self._up.setdefault(subject, {}).setdefault(target, []).append(_citation(row, words))
+            edge = self._up.setdefault(subject, {}).setdefault(target, (relation, []))
+            edge[1].append(_citation(row, words))
         self._claims: dict[str, list[Citation]] = {}
         self._effects: dict[str, Term] = {}
         for row in kg.rows("cq-06-interactions", drug=self.drug):
@@ -106,6 +97,8 @@ class ComedicationChecker:
             same |= {str(row[k]) for k in ("ingredient", "brand") if row.get(k) is not None}
         self._same = same
         self._uncertain = {str(parse_iri(role)): why for role, why in load_rules().uncertain.items()}
+        #: the drug the co-medications are checked against
+        self.drug_term = self._term(str(self.drug))
 
     # -- names ----------------------------------------------------------------------------
 
@@ -148,12 +141,10 @@ class ComedicationChecker:
                 paths.append(Path(self._term(start), tuple(steps), self._why_uncertain(steps)))
             if len(steps) >= _MAX_DEPTH:
                 return
-            for target, citations in sorted(self._up.get(node, {}).items()):
+            for target, (relation, citations) in sorted(self._up.get(node, {}).items()):
                 if target in seen:
                     continue
-                step = Step(
-                    self._term(node), self._relation[(node, target)], self._term(target), tuple(citations)
-                )
+                step = Step(self._term(node), relation, self._term(target), tuple(citations))
                 walk(target, [*steps, step], seen | {target})
 
         walk(start, [], {start})
@@ -171,7 +162,7 @@ class ComedicationChecker:
 
     def check(self, name: str) -> Comedication:
         """The verdict on one name; never raises for a name it cannot resolve."""
-        drug = self._term(str(self.drug))
+        drug = self.drug_term
         found, stripped = self._lookup(name)
         if not found:
             return Comedication(
@@ -228,26 +219,18 @@ class ComedicationChecker:
         targets = list(dict.fromkeys(p.end.iri for p in shown))
         claims = tuple(dict.fromkeys(c for t in targets for c in self._claims[t]))
         effect = self._effects[targets[0]]
-        if paths[0].uncertain_because is None:
-            return Comedication(
-                name,
-                "interacts",
-                substance=term,
-                matched_by=how,
-                effect=effect,
-                claims=claims,
-                paths=tuple(paths),
-                note=f"{drug.label}'s sources warn of {effect.label} with {self._term(targets[0]).label}.",
-            )
+        uncertain = paths[0].uncertain_because
         return Comedication(
             name,
-            "uncertain",
+            "uncertain" if uncertain else "interacts",
             substance=term,
             matched_by=how,
             effect=effect,
             claims=claims,
             paths=tuple(paths),
-            note=f"Only an uncertain path links {term.label} to the claims: {paths[0].uncertain_because}",
+            note=f"Only an uncertain path links {term.label} to the claims: {uncertain}"
+            if uncertain
+            else f"{drug.label}'s sources warn of {effect.label} with {self._term(targets[0]).label}.",
         )
 
     def check_all(self, names: Iterable[str]) -> list[Comedication]:

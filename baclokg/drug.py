@@ -259,7 +259,7 @@ def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
         raise NotFoundError("drug", name or str(iri), [])
     first = head[0]
     q = kg.rows
-    words = statement_words(kg)
+    words = kg.statement_words()
     discrepancies = _by_statement(q("cq-13-disagreements", drug=iri), _discrepancy, words, key="discrepancy")
     ingredient_rows = q("cq-01-ingredient-and-brands", drug=iri)
     return Drug(

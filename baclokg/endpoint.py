@@ -281,7 +281,7 @@ class SparqlEndpoint:
         if failed:
             return _response(failed[0])
         self.updates.append(update)
-        self.kg.graph.update(update)  # keep the pages and descriptions of this process in step
+        self.kg.update(update)  # keep the pages and descriptions of this process in step
         self.cache.clear()
         self.raw_cache.clear()
         return Response(status_code=204)

@@ -69,7 +69,7 @@ class Evaluator:
 
     def apply_update(self, update: str) -> None:
         """Apply an already checked SPARQL update to this worker's graph."""
-        self.kg.graph.update(update)
+        self.kg.update(update)
 
     def run(self, request: dict[str, Any]) -> Answer:
         try:
@@ -173,8 +173,9 @@ class Evaluator:
     def _comedications(self, request: dict[str, Any]) -> Answer:
         from .card import to_data
 
-        drug = self.kg.drug(request.get("drug") or "CHEBI:2972")
-        checks = self.kg.interactions_with(request["names"], drug=drug.iri)
+        checker = self.kg.comedication_checker(request.get("drug") or "CHEBI:2972")
+        checks = checker.check_all(request["names"])
+        drug = checker.drug_term
         data = {
             "drug": {"iri": drug.iri, "curie": drug.curie, "label": drug.label},
             "resolved": all(check.resolved for check in checks),

