@@ -26,7 +26,7 @@ def _digest() -> str:
 
 
 def test_info_prints_the_card(run_cli: Run) -> None:
-    result = run_cli("info", "Baclotop", "--with", "diazepam", columns=300)
+    result = run_cli("info", "Baclotop", "--with", "diazepam", "--format", "table", columns=300)
     assert result.returncode == 0, result.stderr
     for text in (
         "Baclotop",
