@@ -1,9 +1,14 @@
 """``baclokg push``: load the bundled named graphs into any SPARQL 1.1 store, each replaced atomically.
 
-Each graph is first written beside its target (a staging graph), through the Graph Store HTTP
-Protocol when a store endpoint is given or SPARQL Update INSERT DATA batches otherwise, checked by
-triple count, then swapped in with one ``MOVE`` (one update request, atomic in the store), and the
-result checked by count and checksum. A push that fails leaves the previous graph as it was.
+With a Graph Store HTTP Protocol endpoint, each graph is replaced by one ``PUT`` of the whole graph
+(one request the store applies as a whole). With SPARQL Update alone, it is first written beside its
+target (a staging graph) in INSERT DATA batches, checked by triple count, then swapped in with one
+``MOVE`` (one update request, atomic in the store). Either way the result is checked by count and
+checksum. A push that fails leaves the previous graph as it was.
+
+The Graph Store path also avoids a fault of Virtuoso 7.2 (Debian's 07.20.3229): after it is killed,
+replaying its transaction log loses triples of graphs that a ``MOVE`` (or ``ADD``, or INSERT ... WHERE
+from another graph) replaced, while graphs written by PUT or INSERT DATA come back whole.
 """
 
 from __future__ import annotations
@@ -182,19 +187,40 @@ def push(
 def _push_graph(
     store: _Store, target: Target, iri: str, lines: list[str], say: Callable[[str], None]
 ) -> PushReport:
-    """Stage one graph beside its target, check it, swap it in with MOVE, check the result."""
+    """Replace one graph (a PUT, or staging batches and a MOVE), then check the result."""
     expected = _checksum(lines)
+    if target.store is not None:
+        say(f"{iri}: {len(lines)} triples by one Graph Store PUT")
+        store.put(iri, lines)
+    else:
+        _stage_and_move(store, target, iri, lines, expected, say)
+    final = store.count(iri)
+    if final != expected:
+        raise RemoteError(
+            f"{target.query}: <{iri}> holds {final[0]} triples (checksum {final[1]}) "
+            f"after the push, expected {expected[0]} (checksum {expected[1]})"
+        )
+    say(f"{iri}: {expected[0]} triples, checksum {expected[1]}: verified")
+    return PushReport(iri, expected[0], expected[1])
+
+
+def _stage_and_move(
+    store: _Store,
+    target: Target,
+    iri: str,
+    lines: list[str],
+    expected: tuple[int, int],
+    say: Callable[[str], None],
+) -> None:
+    """Write the graph beside its target in INSERT DATA batches, check the count, swap it in with MOVE."""
     staging = f"{iri}-staging-{secrets.token_hex(6)}"
     say(f"{iri}: {len(lines)} triples into {staging}")
     try:
         store.update(f"DROP SILENT GRAPH <{staging}>")
-        if target.store is not None:
-            store.put(staging, lines)
-        else:
-            for start in range(0, len(lines), target.batch_size):
-                batch = "\n".join(lines[start : start + target.batch_size])
-                store.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{batch}\n}} }}")
-                say(f"{iri}: batch {start // target.batch_size + 1} landed")
+        for start in range(0, len(lines), target.batch_size):
+            batch = "\n".join(lines[start : start + target.batch_size])
+            store.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{batch}\n}} }}")
+            say(f"{iri}: batch {start // target.batch_size + 1} landed")
         staged = store.count(staging)
         if staged[0] != expected[0]:
             raise RemoteError(
@@ -205,11 +231,3 @@ def _push_graph(
         with contextlib.suppress(RemoteError):
             store.update(f"DROP SILENT GRAPH <{staging}>")
         raise
-    final = store.count(iri)
-    if final != expected:
-        raise RemoteError(
-            f"{target.query}: <{iri}> holds {final[0]} triples (checksum {final[1]}) "
-            f"after the push, expected {expected[0]} (checksum {expected[1]})"
-        )
-    say(f"{iri}: {expected[0]} triples, checksum {expected[1]}: verified")
-    return PushReport(iri, expected[0], expected[1])
