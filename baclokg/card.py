@@ -196,8 +196,12 @@ def comedication_section(checks: Iterable[Comedication]) -> Section:
     return Section("Co-medication check", columns, rows)
 
 
+def _source_keys(check: Comedication, separator: str = ", ") -> str:
+    return separator.join(dict.fromkeys(s.source_key for s in check.sources))
+
+
 def _note(check: Comedication) -> str:
-    keys = ", ".join(dict.fromkeys(s.source_key for s in check.sources))
+    keys = _source_keys(check)
     return f"{check.note} Sources: {keys}." if keys else check.note
 
 
@@ -208,8 +212,8 @@ def comedication_line(check: Comedication) -> str:
     >>> comedication_line(Comedication("asprin", "not-known", suggestions=("aspirin",), note="No record."))
     'asprin\tnot-known\t\tdid you mean: aspirin\t\t\tNo record.'
     """
-    keys = "; ".join(dict.fromkeys(s.source_key for s in check.sources))
-    cells = (check.name, check.verdict, _substance(check), _what(check), _path_text(check), keys, check.note)
+    details = (_substance(check), _what(check), _path_text(check), _source_keys(check, "; "), check.note)
+    cells = (check.name, check.verdict, *details)
     return "\t".join(" ".join(cell.split()) for cell in cells)
 
 
@@ -220,16 +224,13 @@ def to_data(value: object) -> object:
     >>> to_data({"dose": Decimal("0.50"), "steps": (1, 2)})
     {'dose': '0.50', 'steps': [1, 2]}
     """
-    if isinstance(value, Comedication):
-        data = {f.name: to_data(getattr(value, f.name)) for f in fields(value)}
-        data["path"] = to_data(value.path)
-        data["sources"] = to_data(value.sources)
-        return data
-    if isinstance(value, Path):
-        return {"text": str(value), "start": to_data(value.start), "end": to_data(value.end),
-                "steps": to_data(value.steps), "uncertain_because": value.uncertain_because}  # fmt: skip
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in fields(value)}
+        data = {f.name: to_data(getattr(value, f.name)) for f in fields(value)}
+        if isinstance(value, Comedication):  # what its properties derive, for readers of the JSON
+            data |= {"path": to_data(value.path), "sources": to_data(value.sources)}
+        elif isinstance(value, Path):
+            data |= {"text": str(value), "end": to_data(value.end)}
+        return data
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
