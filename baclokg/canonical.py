@@ -18,6 +18,7 @@ from rdflib import Graph
 from .annotations import build_annotations
 from .paths import annotations_file, context_file, graph_dir, ontology_dir, reference_set_file
 from .prefixes import PREFIXES, context
+from .reference_set import build_reference_set
 from .store import SSSOM_SUFFIX
 
 __all__ = ["canonical_sssom", "canonical_turtle", "data_files", "format_file"]
@@ -76,12 +77,11 @@ def format_file(path: Path) -> str:
     if path == context_file():
         return json.dumps(context(), indent=2) + "\n"
     if path == annotations_file():
-        return build_annotations()
-    if path == reference_set_file():
-        from .reference_set import build_reference_set
-
-        return build_reference_set()
-    text = path.read_text(encoding="utf-8")
+        text = build_annotations()
+    elif path == reference_set_file():
+        text = build_reference_set()
+    else:
+        text = path.read_text(encoding="utf-8")
     if path.name.endswith(SSSOM_SUFFIX):
         return canonical_sssom(text)
     return canonical_turtle(text, source=path.resolve().as_uri())

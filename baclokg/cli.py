@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .errors import BacloKGError
+from .formats import EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph
@@ -259,10 +260,8 @@ def serve(
     """Serve the graph: SPARQL 1.1 endpoint at /sparql, query page at /, entity pages, /api."""
     import uvicorn
 
-    from .endpoint import Settings
     from .kg import load
-    from .protocol import protocol_class
-    from .service import create_app
+    from .service import Settings, create_app, protocol_class
 
     if allow_update and not update_token:
         _fail("--allow-update needs --update-token (or BACLOKG_UPDATE_TOKEN)")
@@ -311,7 +310,7 @@ def serve(
             "parent": os.getpid(),
         }
         os.environ[CONFIG_VARIABLE] = json.dumps(config)
-        uvicorn.run("baclokg.service:app_from_environment", factory=True, workers=http_workers, **options)
+        uvicorn.run("baclokg.service.app:app_from_environment", factory=True, workers=http_workers, **options)
         return
     uvicorn.run(create_app(kg, settings), **options)
 
@@ -343,7 +342,7 @@ def _memory_share(workers: int) -> int:
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "kgx", "sssom"]),
+    type=click.Choice(EXPORT_FORMATS),
 )
 @click.option(
     "--graph",

@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+
+from rdflib import URIRef
 
 from .errors import ParameterError
 from .models import Citation, Comedication, Path, Step, Term, Words
 from .prefixes import PREFIXES, compact
-from .queries import parse_iri
+from .queries import Row, RowSource, parse_iri
 from .reference_set import load_rules
-
-if TYPE_CHECKING:
-    from .kg import KnowledgeGraph, Row
 
 __all__ = ["NO_EVIDENCE", "ComedicationChecker"]
 
@@ -62,10 +60,9 @@ def _normal(name: str) -> str:
 class ComedicationChecker:
     """Everything a check needs, read once from the graph: names, cited steps, the drug's claims."""
 
-    def __init__(self, kg: KnowledgeGraph, drug: str = "CHEBI:2972") -> None:
+    def __init__(self, kg: RowSource, drug: URIRef, words: Mapping[str, tuple[Words, ...]]) -> None:
         self.kg = kg
-        self.drug = kg.resolve(drug)
-        words = kg.statement_words()
+        self.drug = drug
         self._labels: dict[str, str] = {}
         self._types: dict[str, set[str]] = {}
         self._names: dict[str, list[tuple[int, str, str]]] = {}

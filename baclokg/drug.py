@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from rdflib import Literal, URIRef
 
@@ -28,10 +28,8 @@ from .models import (
     Words,
 )
 from .prefixes import compact
+from .queries import Row, RowSource
 from .terms import text
-
-if TYPE_CHECKING:
-    from .kg import KnowledgeGraph, Row
 
 __all__ = ["build_drug", "statement_words"]
 
@@ -91,7 +89,7 @@ def _terms(rows: list[Row], key: str) -> tuple[Term, ...]:
 WordsOf = Mapping[str, tuple[Words, ...]]
 
 
-def statement_words(kg: KnowledgeGraph) -> dict[str, tuple[Words, ...]]:
+def statement_words(kg: RowSource) -> dict[str, tuple[Words, ...]]:
     """Every statement's words: quotes first (in text order), then paraphrases."""
     found: dict[str, set[Words]] = {}
     for row in kg.rows("api-statement-words"):
@@ -252,14 +250,14 @@ def _discrepancy(rows: list[Row], sources: tuple[Citation, ...]) -> Discrepancy:
     )
 
 
-def build_drug(kg: KnowledgeGraph, iri: URIRef, name: str = "") -> Drug:
+def build_drug(kg: RowSource, iri: URIRef, name: str = "", words: WordsOf | None = None) -> Drug:
     """The typed drug card of ``iri``, every part from its named query."""
     head = kg.rows("api-drug", drug=iri)
     if not head:
         raise NotFoundError("drug", name or str(iri), [])
     first = head[0]
     q = kg.rows
-    words = kg.statement_words()
+    words = statement_words(kg) if words is None else words
     discrepancies = _by_statement(q("cq-13-disagreements", drug=iri), _discrepancy, words, key="discrepancy")
     ingredient_rows = q("cq-01-ingredient-and-brands", drug=iri)
     return Drug(

@@ -1,18 +1,47 @@
-"""Errors BacloKG raises: each says what went wrong and where, in one line a person can act on."""
+"""Errors BacloKG raises: each says what went wrong and where, in one line a person can act on.
+
+Every error derives from :class:`BacloKGError` and carries the HTTP status the service answers it with,
+so no layer keeps its own table of which error means which status.
+
+>>> NotFoundError("entity", "baclofn", ["baclofen"]).status
+404
+>>> str(ResultTooLargeError(1000))
+'the result is larger than the limit of 1000 bytes'
+>>> [cls.status for cls in (QueryError, RefusedQueryError, QueryTimeoutError, RemoteError)]
+[400, 400, 503, 502]
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["BacloKGError", "DataError", "NotFoundError", "ParameterError", "QueryError"]
+__all__ = [
+    "BacloKGError",
+    "BadRequestError",
+    "DataError",
+    "NotFoundError",
+    "ParameterError",
+    "QueryError",
+    "QueryStoppedError",
+    "QueryTimeoutError",
+    "RefusedQueryError",
+    "RemoteError",
+    "ResultTooLargeError",
+    "WorkerLostError",
+    "WorkerStartError",
+]
 
 
 class BacloKGError(Exception):
-    """Base class of every error BacloKG raises on purpose."""
+    """Base class of every error BacloKG raises on purpose; ``status`` is its HTTP status."""
+
+    status: int = 500
 
 
 class NotFoundError(BacloKGError, LookupError):
     """A drug, entity or named query is not known; ``suggestions`` holds the closest names."""
+
+    status = 404
 
     def __init__(self, what: str, name: str, suggestions: Sequence[str] = ()) -> None:
         self.name = name
@@ -23,6 +52,8 @@ class NotFoundError(BacloKGError, LookupError):
 
 class DataError(BacloKGError, ValueError):
     """An RDF file cannot be loaded; names the file and, where known, the line and column."""
+
+    status = 400
 
     def __init__(self, path: str, message: str, line: int | None = None, column: int | None = None) -> None:
         self.path = path
@@ -35,6 +66,59 @@ class DataError(BacloKGError, ValueError):
 class QueryError(BacloKGError, ValueError):
     """A SPARQL query cannot be parsed or run; carries the parser's message with its position."""
 
+    status = 400
+
 
 class ParameterError(BacloKGError, ValueError):
     """A named-query parameter is unknown or its value is not acceptable."""
+
+    status = 400
+
+
+class RefusedQueryError(BacloKGError, ValueError):
+    """A query asks for something the server does not do (SERVICE, fetching graphs, updating)."""
+
+    status = 400
+
+
+class BadRequestError(BacloKGError, ValueError):
+    """A request the service cannot read (its body, media type or size); the status varies."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class ResultTooLargeError(BacloKGError):
+    """An answer grew past the result size limit while it was written."""
+
+    status = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the result is larger than the limit of {limit} bytes")
+
+
+class QueryStoppedError(BacloKGError):
+    """The query's worker was stopped before it answered; ``str()`` says why, for the client."""
+
+    status = 503
+
+
+class QueryTimeoutError(QueryStoppedError):
+    """The query ran past the time limit and its worker was stopped."""
+
+
+class WorkerLostError(QueryStoppedError):
+    """The worker ended while answering: it ran out of its memory limit, or was killed from outside."""
+
+
+class WorkerStartError(BacloKGError):
+    """A worker process of the service did not start, or failed while building what it holds."""
+
+    status = 503
+
+
+class RemoteError(BacloKGError):
+    """A remote SPARQL store cannot be reached or refused a request; names the store and the reason."""
+
+    status = 502

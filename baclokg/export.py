@@ -13,7 +13,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 
 from .canonical import canonical_sssom
-from .formats import by_name
+from .errors import ParameterError
+from .formats import EXPORT_FORMATS, by_name
 from .kg import KnowledgeGraph
 from .kgx import kgx_tables
 from .prefixes import PREFIXES, context
@@ -21,9 +22,6 @@ from .store import SSSOM_SUFFIX, bundled_graphs, parse_file
 from .terms import plain, to_rdflib
 
 __all__ = ["EXPORT_FORMATS", "export", "export_bytes", "graph_bytes", "graph_names", "write_atomically"]
-
-#: the export format names: the RDF formats of the format table, then KGX and SSSOM
-EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "kgx", "sssom")
 
 
 def graph_names() -> list[str]:
@@ -36,7 +34,7 @@ def _selected(graph: str) -> list[URIRef]:
     if graph == "all":
         return [bundled[name] for name in sorted(bundled)]
     if graph not in bundled:
-        raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(graph_names())}")
+        raise ParameterError(f"unknown graph {graph!r}; choose one of {', '.join(graph_names())}")
     return [bundled[graph]]
 
 
@@ -137,7 +135,7 @@ def graph_bytes(fmt: str, *, graph: str = "all") -> bytes:
         mapping = next(g for g in bundled_graphs() if g.path.name.endswith(SSSOM_SUFFIX))
         return canonical_sssom(mapping.path.read_text(encoding="utf-8")).encode("utf-8")
     if fmt not in EXPORT_FORMATS or fmt == "kgx":
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+        raise ParameterError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     graphs = _selected(graph)
     dataset = _dataset(graphs)
     if fmt == "ntriples":

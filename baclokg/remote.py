@@ -17,19 +17,15 @@ from rdflib import Dataset
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .errors import BacloKGError, QueryError
+from .errors import BacloKGError, QueryError, RemoteError
 from .kg import KnowledgeGraph
 from .prefixes import PREFIXES
 from .queries import bind_values
 from .store import UNION_GRAPH, bundled_graphs
 
-__all__ = ["RemoteError", "RemoteKnowledgeGraph", "connect", "sparql_client"]
+__all__ = ["RemoteKnowledgeGraph", "connect", "sparql_client"]
 
 _PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
-
-
-class RemoteError(BacloKGError):
-    """A remote store could not be reached, refused the request, or answered in an unexpected way."""
 
 
 def sparql_client(

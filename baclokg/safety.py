@@ -9,7 +9,7 @@ Updates are analysed too: LOAD is always refused.
 >>> inspect("PREFIX ex: <http://example.org/> SELECT * WHERE { { SELECT * { service ex:x { ?s ?p ?o } } } }")
 Traceback (most recent call last):
 ...
-baclokg.safety.RefusedQueryError: SERVICE is not allowed: this endpoint does not query other endpoints
+baclokg.errors.RefusedQueryError: SERVICE is not allowed: this endpoint does not query other endpoints
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import BacloKGError, QueryError
+from .errors import QueryError, RefusedQueryError
 
 __all__ = [
     "MAX_NESTING",
     "MAX_OPERATORS",
     "QueryPlan",
-    "RefusedQueryError",
     "check_complexity",
     "could_reach_outside",
     "inspect",
@@ -117,10 +116,6 @@ _FORMS = {
     "ConstructQuery": "CONSTRUCT",
     "DescribeQuery": "DESCRIBE",
 }
-
-
-class RefusedQueryError(BacloKGError, ValueError):
-    """The request is well formed but this server will not run it."""
 
 
 @dataclass(frozen=True, slots=True)

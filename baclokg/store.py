@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, URIRef
 
-from .errors import DataError
+from .errors import DataError, ParameterError
 from .formats import by_suffix
 from .paths import context_file, graph_dir, ontology_dir
 from .prefixes import CONTEXT_IRI, PREFIXES, expand
@@ -70,7 +70,7 @@ def new_dataset(engine: Engine = "oxigraph") -> Dataset:
     elif engine == "rdflib":
         dataset = Dataset()
     else:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        raise ParameterError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=True, replace=True)
     return dataset

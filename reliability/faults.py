@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import psutil
 
+from baclokg.errors import RemoteError
 from baclokg.export import EXPORT_FORMATS
 from baclokg.push import graph_checksum, push, remote_graphs
-from baclokg.remote import RemoteError
 
 from .servers import Server, Store, run_cli
 

@@ -15,11 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from baclokg.canonical import format_file
 from baclokg.errors import DataError
 from baclokg.kg import KnowledgeGraph
 from baclokg.models import MAX_NAMES, VERDICTS
 from baclokg.paths import inputs_dir, reference_set_file
-from baclokg.reference_set import build_reference_set, load_rules
+from baclokg.reference_set import load_rules
 
 from .conftest import ENGINES, Run, Server
 
@@ -198,7 +199,7 @@ def test_rest_endpoint_limits_and_description(service: Server) -> None:
 
 
 def test_reference_set_is_rebuilt_byte_for_byte() -> None:
-    assert build_reference_set() == reference_set_file().read_text(encoding="utf-8")
+    assert format_file(reference_set_file()) == reference_set_file().read_text(encoding="utf-8")
 
 
 def test_reference_set_sizes() -> None:

@@ -16,12 +16,12 @@ import baclokg
 from baclokg.annotations import (
     TEXT_IRI,
     Span,
-    build_annotations,
     check_annotations,
     load_quotes,
     locate,
     monograph_text,
 )
+from baclokg.canonical import format_file
 from baclokg.kg import KnowledgeGraph
 from baclokg.kgx import kgx_tables
 from baclokg.paths import annotations_file, text_file
@@ -70,7 +70,9 @@ def test_the_shipped_text_is_the_monograph_byte_for_byte() -> None:
 
 
 def test_annotations_are_built_from_the_quote_table() -> None:
-    assert annotations_file().read_text(encoding="utf-8") == build_annotations(), "run `baclokg fmt`"
+    assert annotations_file().read_text(encoding="utf-8") == format_file(annotations_file()), (
+        "run `baclokg fmt`"
+    )
 
 
 def test_offsets_are_non_negative_integers_in_the_file() -> None:

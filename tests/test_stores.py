@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 import baclokg
+from baclokg.errors import RemoteError
 from baclokg.push import Target, graph_checksum, push, remote_graphs
 from baclokg.queries import all_queries
-from baclokg.remote import RemoteError, connect
+from baclokg.remote import connect
 from baclokg.store import UNION_GRAPH
 from baclokg.terms import text
 from reliability.faults import store_killed_during_push

@@ -5,27 +5,15 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from .formats import FORMATS
-from .kg import KnowledgeGraph
-from .prefixes import BASE
-from .store import GRAPH_NS
+from ..formats import FORMATS
+from ..kg import KnowledgeGraph
+from ..prefixes import BASE
+from ..store import GRAPH_NS
 
 __all__ = ["service_description", "void_description"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
-FORMAT_IRIS = {  # the W3C format registry (https://www.w3.org/ns/formats/)
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "nquads": "N-Quads",
-    "trig": "TriG",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-}
 DATASET = URIRef(BASE + "dataset")
 
 
@@ -41,7 +29,7 @@ def service_description(kg: KnowledgeGraph, endpoint: str) -> Graph:
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for fmt in FORMATS:
-        graph.add((service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/" + FORMAT_IRIS[fmt.name])))
+        graph.add((service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/" + fmt.w3c)))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

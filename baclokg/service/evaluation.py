@@ -1,27 +1,39 @@
-"""Inside a worker process: check, evaluate and serialise one request into an HTTP-ready answer."""
+"""The handler of the query workers: check, evaluate and serialise one request into an HTTP-ready answer.
+
+Each worker process builds one :class:`Evaluator` (the pool calls ``Evaluator(spec)``), which loads its
+own copy of the knowledge graph and then answers the messages of :mod:`baclokg.service.messages`.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 
-from .errors import BacloKGError, NotFoundError, ParameterError, QueryError
-from .formats import Format
-from .kg import load
-from .negotiate import choose
-from .results import serialize_graph
-from .safety import RefusedQueryError, could_reach_outside, inspect
-from .terms import text
-from .workers import Answer, WorkerSpec
+from ..errors import BacloKGError, QueryError, RefusedQueryError, ResultTooLargeError
+from ..formats import Format
+from ..kg import load
+from ..results import serialize_graph, serialize_result
+from ..safety import could_reach_outside, inspect
+from ..terms import text
+from .messages import Answer, ComedicationRequest, NamedQueryRequest, QueryRequest, Request, UpdateRequest
+from .negotiation import choose
 
-__all__ = ["Evaluator", "error_answer"]
+__all__ = ["Evaluator", "EvaluatorSpec", "error_answer"]
 
 
-class _TooLargeError(Exception):
-    pass
+@dataclass(frozen=True, slots=True)
+class EvaluatorSpec:
+    """What a worker needs to build its own copy of the knowledge graph, and its limits."""
+
+    extra: tuple[str, ...] = ()
+    engine: str = "oxigraph"
+    max_result_bytes: int = 64 * 1024 * 1024
+    #: the address-space limit of the worker process, in bytes (None: no limit); named in messages
+    max_memory: int | None = None
 
 
 class _CappedWriter:
@@ -35,7 +47,7 @@ class _CappedWriter:
     def write(self, data: bytes) -> int:
         self.size += len(data)
         if self.size > self.limit:
-            raise _TooLargeError
+            raise ResultTooLargeError(self.limit)
         self.parts.append(bytes(data))
         return len(data)
 
@@ -54,7 +66,7 @@ def error_answer(status: int, message: str) -> Answer:
 class Evaluator:
     """Holds a worker's own knowledge graph and answers requests against it."""
 
-    def __init__(self, spec: WorkerSpec) -> None:
+    def __init__(self, spec: EvaluatorSpec) -> None:
         import rdflib.plugins.sparql as rdflib_sparql
 
         # defence in depth: rdflib's engine must never fetch a graph named in FROM (checked before, too)
@@ -64,35 +76,22 @@ class Evaluator:
         self.graphs = frozenset(str(g) for g in self.kg.named_graphs())
         store = self.kg.graph.store
         self.store: ox.Store | None = store._inner if isinstance(store, OxigraphStore) else None
-        for update in spec.updates:
-            self.apply_update(update)
 
-    def apply_update(self, update: str) -> None:
-        """Apply an already checked SPARQL update to this worker's graph."""
-        self.kg.update(update)
-
-    def run(self, request: dict[str, Any]) -> Answer:
+    def __call__(self, request: Request) -> Answer:
+        """The answer to one request; every error becomes an answer with its status (never raised)."""
         try:
-            if request["op"] == "query":
+            if isinstance(request, QueryRequest):
                 return self._query(request)
-            if request["op"] == "named":
+            if isinstance(request, NamedQueryRequest):
                 return self._named(request)
-            if request["op"] == "comedications":
+            if isinstance(request, ComedicationRequest):
                 return self._comedications(request)
-            if request["op"] == "update":
-                self.apply_update(request["update"])
+            if isinstance(request, UpdateRequest):
+                self.kg.update(request.update)
                 return Answer(204, "text/plain", b"")
-            return error_answer(400, f"unknown operation {request['op']!r}")
-        except (RefusedQueryError, QueryError, ParameterError) as error:
-            return error_answer(400, str(error))
-        except NotFoundError as error:
-            return error_answer(404, str(error))
-        except _TooLargeError:
-            return error_answer(
-                413, f"the result is larger than the limit of {self.spec.max_result_bytes} bytes"
-            )
+            return error_answer(400, f"unknown request {type(request).__name__}")
         except BacloKGError as error:
-            return error_answer(400, str(error))
+            return error_answer(error.status, str(error))
         except MemoryError:
             limit = self.spec.max_memory
             within = f" within the limit of {limit // 2**20} MiB" if limit else ""
@@ -100,10 +99,10 @@ class Evaluator:
         except Exception as error:  # a fault of the service: reported without a stack trace
             return error_answer(500, f"internal error while evaluating the query ({type(error).__name__})")
 
-    def _query(self, request: dict[str, Any]) -> Answer:
-        query: str = request["query"]
-        default = list(request.get("default_graphs") or ())
-        named = list(request.get("named_graphs") or ())
+    def _query(self, request: QueryRequest) -> Answer:
+        query = request.query
+        default = list(request.default_graphs)
+        named = list(request.named_graphs)
         for iri in (*default, *named):
             if iri not in self.graphs:
                 raise RefusedQueryError(f"graph <{iri}> is not in this dataset")
@@ -113,8 +112,8 @@ class Evaluator:
         else:
             kind = None  # no such keyword can be in the query: Oxigraph parses it, the result tells its form
         if self.store is not None:
-            return self._oxigraph(query, default, named, request.get("accept"), kind, request.get("base"))
-        fmt = choose(request.get("accept"), plan.kind)  # type: ignore[arg-type]
+            return self._oxigraph(query, default, named, request.accept, kind, request.base)
+        fmt = choose(request.accept, plan.kind)  # type: ignore[arg-type]
         if fmt is None:
             return _not_acceptable(plan.kind)
         return self._rdflib(query, default, named, fmt)
@@ -145,36 +144,36 @@ class Evaluator:
             return _not_acceptable(kind)
         writer = _CappedWriter(self.spec.max_result_bytes)
         result.serialize(writer, format=fmt.oxigraph)  # type: ignore[arg-type]
-        return Answer(200, _content_type(fmt), writer.value())
+        return Answer(200, fmt.content_type, writer.value())
 
     def _rdflib(self, query: str, default: list[str], named: list[str], fmt: Format) -> Answer:
         if default or named:
             raise RefusedQueryError("default-graph-uri and named-graph-uri need the oxigraph engine")
         result = self.kg.sparql(query)
         if result.type in ("SELECT", "ASK"):
-            from .results import serialize_result
-
             body = serialize_result(result, fmt).encode()
         else:
             assert result.graph is not None
             body = serialize_graph(result.graph, fmt)
-        if len(body) > self.spec.max_result_bytes:
-            raise _TooLargeError
-        return Answer(200, _content_type(fmt), body)
+        self._check_size(body)
+        return Answer(200, fmt.content_type, body)
 
-    def _named(self, request: dict[str, Any]) -> Answer:
-        rows = self.kg.rows(request["name"], **request.get("params", {}))
-        data = [{key: text(value) for key, value in row.items() if value is not None} for row in rows]
-        body = json.dumps({"query": request["name"], "rows": data}, ensure_ascii=False).encode()
+    def _check_size(self, body: bytes) -> None:
         if len(body) > self.spec.max_result_bytes:
-            raise _TooLargeError
+            raise ResultTooLargeError(self.spec.max_result_bytes)
+
+    def _named(self, request: NamedQueryRequest) -> Answer:
+        rows = self.kg.rows(request.name, **request.params)
+        data = [{key: text(value) for key, value in row.items() if value is not None} for row in rows]
+        body = json.dumps({"query": request.name, "rows": data}, ensure_ascii=False).encode()
+        self._check_size(body)
         return Answer(200, "application/json", body)
 
-    def _comedications(self, request: dict[str, Any]) -> Answer:
-        from .card import to_data
+    def _comedications(self, request: ComedicationRequest) -> Answer:
+        from ..card import to_data
 
-        checker = self.kg.comedication_checker(request.get("drug") or "CHEBI:2972")
-        checks = checker.check_all(request["names"])
+        checker = self.kg.comedication_checker(request.drug)
+        checks = checker.check_all(request.names)
         drug = checker.drug_term
         data = {
             "drug": {"iri": drug.iri, "curie": drug.curie, "label": drug.label},
@@ -182,24 +181,10 @@ class Evaluator:
             "comedications": to_data(checks),
         }
         body = json.dumps(data, ensure_ascii=False).encode()
-        if len(body) > self.spec.max_result_bytes:
-            raise _TooLargeError
+        self._check_size(body)
         return Answer(200, "application/json", body)
 
 
 def _not_acceptable(kind: str) -> Answer:
     what = "SPARQL results (SELECT, ASK)" if kind == "results" else "RDF (CONSTRUCT, DESCRIBE)"
     return error_answer(406, f"none of the accepted media types can carry this query's answer: {what}")
-
-
-def _content_type(fmt: Format) -> str:
-    textual = fmt.media_type.startswith("text/") or fmt.name in (
-        "json",
-        "xml",
-        "jsonld",
-        "rdfxml",
-        "trig",
-        "nquads",
-        "ntriples",
-    )
-    return f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type

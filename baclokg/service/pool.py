@@ -1,44 +1,32 @@
-"""Query evaluation in worker processes, so a query past its time limit can be stopped for real.
+"""Work in worker processes, so a task past its time limit can be stopped for real.
 
-Neither pyoxigraph nor rdflib can cancel a running query. Each worker process holds its own copy of
-the knowledge graph; the server hands a query to an idle worker and, if the answer is late, kills
-that process (its work ends at once) and starts a fresh one, while the other workers keep answering.
+Neither pyoxigraph nor rdflib can cancel a running query. The pool starts a number of processes, each
+building its own handler from a factory it is given (the pool knows nothing of what the handler does);
+it hands a message to an idle worker and, if the answer is late, kills that process (its work ends at
+once) and starts a fresh one, while the other workers keep answering. Messages every worker must see
+(updates) are broadcast and, once remembered, replayed into workers started later.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import multiprocessing as mp
 import os
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-__all__ = [
-    "Answer",
-    "QueryStoppedError",
-    "QueryTimeoutError",
-    "WorkerLostError",
-    "WorkerPool",
-    "WorkerSpec",
-    "die_with_parent",
-]
+from ..errors import QueryTimeoutError, WorkerLostError, WorkerStartError
 
+__all__ = ["Handler", "WorkerPool", "die_with_parent"]
 
-class QueryStoppedError(Exception):
-    """The query's worker was stopped before it answered; ``str()`` says why, for the client."""
+M = TypeVar("M")
+R = TypeVar("R")
 
-
-class QueryTimeoutError(QueryStoppedError):
-    """The query ran past the time limit and its worker was stopped."""
-
-
-class WorkerLostError(QueryStoppedError):
-    """The worker ended while answering: it ran out of its memory limit, or was killed from outside."""
+#: what a worker runs: called once per message, in the worker's process
+Handler = Callable[[M], R]
 
 
 def die_with_parent(parent: int, signal_number: int) -> None:
@@ -64,64 +52,49 @@ def _limit_memory(max_bytes: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
 
 
-@dataclass(frozen=True, slots=True)
-class WorkerSpec:
-    """What a worker needs to build its own copy of the knowledge graph."""
-
-    extra: tuple[str, ...] = ()
-    engine: str = "oxigraph"
-    max_result_bytes: int = 64 * 1024 * 1024
-    updates: tuple[str, ...] = field(default=())
-    #: the address-space limit of each worker process, in bytes (None: no limit)
-    max_memory: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """An HTTP-ready answer: status, media type and body."""
-
-    status: int
-    media_type: str
-    body: bytes
-
-
 #: the stack of the thread that evaluates queries in a worker: Oxigraph's parser and planner recurse
 #: once per operator, and this leaves a wide margin over the operator limit (safety.MAX_OPERATORS)
 EVALUATION_STACK_BYTES = 256 * 1024 * 1024
 
 
-def _worker_main(conn: Connection, spec: WorkerSpec, parent: int) -> None:
+def _worker_main(
+    conn: Connection,
+    factory: Callable[[], Handler[Any, Any]],
+    replay: Sequence[Any],
+    parent: int,
+    max_memory: int | None,
+) -> None:
     import signal
 
     die_with_parent(parent, signal.SIGKILL)
     try:
-        _limit_memory(spec.max_memory)
+        _limit_memory(max_memory)
         threading.stack_size(EVALUATION_STACK_BYTES)
     except (OSError, ValueError) as error:
         conn.send(("failed", f"{type(error).__name__}: {error}"))
         return
-    evaluation = threading.Thread(target=_serve, args=(conn, spec), name="evaluation")
-    evaluation.start()
-    evaluation.join()
+    work = threading.Thread(target=_serve, args=(conn, factory, replay), name="evaluation")
+    work.start()
+    work.join()
 
 
-def _serve(conn: Connection, spec: WorkerSpec) -> None:
-    from .evaluate import Evaluator
-
+def _serve(conn: Connection, factory: Callable[[], Handler[Any, Any]], replay: Sequence[Any]) -> None:
     try:
-        evaluator = Evaluator(spec)
+        handler = factory()
+        for message in replay:
+            handler(message)
     except Exception as error:  # report start-up failures instead of dying silently
         conn.send(("failed", f"{type(error).__name__}: {error}"))
         return
     conn.send(("ready", os.getpid()))
     while True:
         try:
-            request = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        if request is None:
+        if message is None:
             return
-        conn.send(("answer", evaluator.run(request)))
+        conn.send(("answer", handler(message)))
 
 
 def _why_it_ended(exitcode: int | None, max_memory: int | None) -> str:
@@ -137,33 +110,41 @@ def _why_it_ended(exitcode: int | None, max_memory: int | None) -> str:
 
 
 class _Worker:
-    def __init__(self, context: Any, spec: WorkerSpec) -> None:
+    def __init__(
+        self,
+        context: Any,
+        factory: Callable[[], Handler[Any, Any]],
+        replay: Sequence[Any],
+        max_memory: int | None,
+    ) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, spec, os.getpid()), daemon=True)
+        self.process = context.Process(
+            target=_worker_main, args=(child, factory, tuple(replay), os.getpid(), max_memory), daemon=True
+        )
         self.process.start()
         child.close()
-        self.lock = threading.Lock()
+        self.max_memory = max_memory
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
-            raise RuntimeError("a query worker did not start in time")
+            raise WorkerStartError(f"a worker did not start within {timeout:g} s")
         try:
             kind, detail = self.conn.recv()
         except (EOFError, OSError):
             kind, detail = "failed", f"it ended (exit status {self.process.exitcode})"
         if kind != "ready":
-            raise RuntimeError(f"a query worker failed to start: {detail}")
+            raise WorkerStartError(f"a worker failed to start: {detail}")
 
-    def call(self, request: dict[str, Any], max_memory: int | None = None) -> Answer:
+    def call(self, message: Any) -> Any:
         try:
-            self.conn.send(request)
+            self.conn.send(message)
             kind, answer = self.conn.recv()
         except (EOFError, OSError):
             self.process.join(5)
-            why = _why_it_ended(self.process.exitcode, max_memory)
+            why = _why_it_ended(self.process.exitcode, self.max_memory)
             raise WorkerLostError(f"the query was stopped before it was answered: {why}") from None
         assert kind == "answer"
-        return answer  # type: ignore[no-any-return]
+        return answer
 
     def kill(self) -> None:
         self.process.kill()
@@ -171,23 +152,42 @@ class _Worker:
         self.conn.close()
 
 
-class WorkerPool:
-    """A fixed number of worker processes; ``run`` gives a query to an idle one with a time limit."""
+class WorkerPool(Generic[M, R]):
+    """A fixed number of worker processes; ``run`` gives a message to an idle one with a time limit.
 
-    def __init__(self, spec: WorkerSpec, size: int | None = None, *, timeout: float = 10.0) -> None:
-        self.spec = spec
+    ``factory`` is called once in each worker process (it must be picklable: a module-level function,
+    a class, or a :func:`functools.partial` of one) and returns the handler that answers messages.
+    """
+
+    def __init__(
+        self,
+        factory: Callable[[], Handler[M, R]],
+        size: int | None = None,
+        *,
+        timeout: float = 10.0,
+        max_memory: int | None = None,
+        start_timeout: float = 120.0,
+    ) -> None:
+        self.factory = factory
         self.size = max(1, size or (os.cpu_count() or 1))
         self.timeout = timeout
+        #: the address-space limit of each worker process, in bytes (None: no limit)
+        self.max_memory = max_memory
+        self.start_timeout = start_timeout
         self._context = mp.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: list[_Worker] = []
+        self._replay: list[M] = []
         self.killed = 0
 
+    def _spawn(self) -> _Worker:
+        return _Worker(self._context, self.factory, self._replay, self.max_memory)
+
     def start(self) -> None:
-        """Start every worker and wait until each holds its graph."""
-        workers = [_Worker(self._context, self.spec) for _ in range(self.size)]
+        """Start every worker and wait until each is ready."""
+        workers = [self._spawn() for _ in range(self.size)]
         for worker in workers:
-            worker.wait_ready(120)
+            worker.wait_ready(self.start_timeout)
         self._workers = workers
 
     async def _queue(self) -> asyncio.Queue[_Worker]:
@@ -197,12 +197,12 @@ class WorkerPool:
                 self._idle.put_nowait(worker)
         return self._idle
 
-    async def run(self, request: dict[str, Any], timeout: float | None = None) -> Answer:
-        """Evaluate a request in a worker; raise QueryTimeoutError (after killing it) when it is late."""
+    async def run(self, message: M, timeout: float | None = None) -> R:
+        """Answer a message in a worker; raise QueryTimeoutError (after killing it) when it is late."""
         idle = await self._queue()
         worker = await idle.get()
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(None, worker.call, request, self.spec.max_memory)
+        future = loop.run_in_executor(None, worker.call, message)
         limit = timeout or self.timeout
         try:
             answer = await asyncio.wait_for(asyncio.shield(future), limit)
@@ -220,25 +220,26 @@ class WorkerPool:
             idle.put_nowait(await loop.run_in_executor(None, self._replace, worker))
             raise
         idle.put_nowait(worker)
-        return answer
+        return answer  # type: ignore[no-any-return]
 
-    async def broadcast(self, request: dict[str, Any]) -> list[Answer]:
-        """Send a request (an update) to every worker, and remember it for workers started later."""
+    async def broadcast(self, message: M) -> list[R]:
+        """Send a message to every worker at once (none answers anything else meanwhile)."""
         idle = await self._queue()
         taken = [await idle.get() for _ in range(len(self._workers))]
         loop = asyncio.get_running_loop()
         try:
-            answers = [await loop.run_in_executor(None, w.call, request) for w in taken]
+            return [await loop.run_in_executor(None, w.call, message) for w in taken]
         finally:
             for worker in taken:
                 idle.put_nowait(worker)
-        if request.get("op") == "update" and all(a.status < 300 for a in answers):
-            self.spec = dataclasses.replace(self.spec, updates=(*self.spec.updates, request["update"]))
-        return answers
+
+    def remember(self, message: M) -> None:
+        """Replay this message into every worker started from now on (after a broadcast took effect)."""
+        self._replay.append(message)
 
     def _replace(self, dead: _Worker) -> _Worker:
-        fresh = _Worker(self._context, self.spec)
-        fresh.wait_ready(120)
+        fresh = self._spawn()
+        fresh.wait_ready(self.start_timeout)
         self._workers = [fresh if w is dead else w for w in self._workers]
         return fresh
 

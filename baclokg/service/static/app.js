@@ -9,8 +9,10 @@
   const status = document.getElementById("status");
   const results = document.getElementById("results");
   const downloads = document.getElementById("downloads");
-  const FORMATS = [["json", "JSON"], ["xml", "XML"], ["csv", "CSV"], ["tsv", "TSV"]];
-  const GRAPH_FORMATS = [["turtle", "Turtle"], ["ntriples", "N-Triples"], ["jsonld", "JSON-LD"], ["rdfxml", "RDF/XML"]];
+  // the service's format table: [name, title] pairs for the downloads, per result kind
+  const formats = JSON.parse(document.getElementById("format-data").textContent);
+  const FORMATS = formats.results;
+  const GRAPH_FORMATS = formats.rdf;
 
   function strip(sparql) {
     return sparql.split("\n").filter((line) => !line.startsWith("#+")).join("\n").trim();

@@ -10,10 +10,15 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 
-from . import __version__
-from .models import MAX_NAMES
-from .queries import NamedQuery, all_queries
-from .workers import QueryStoppedError, WorkerPool
+from .. import __version__
+from ..errors import BacloKGError
+from ..models import MAX_NAMES
+from ..queries import NamedQuery, all_queries
+from .messages import Answer, ComedicationRequest, NamedQueryRequest
+from .messages import Request as WorkerRequest
+from .pool import WorkerPool
+
+Pool = WorkerPool[WorkerRequest, Answer]
 
 __all__ = ["create_api"]
 
@@ -80,7 +85,7 @@ def _info(query: NamedQuery) -> QueryInfo:
     )
 
 
-def create_api(pool: WorkerPool) -> FastAPI:
+def create_api(pool: Pool) -> FastAPI:
     """The REST API over the named queries, evaluated in the worker pool (with its time limit)."""
     api = FastAPI(
         title="BacloKG named queries",
@@ -125,13 +130,7 @@ def create_api(pool: WorkerPool) -> FastAPI:
             return JSONResponse(
                 {"detail": f"give between 1 and {MAX_NAMES} names, got {len(name or ())}"}, 400
             )
-        try:
-            answer = await pool.run({"op": "comedications", "drug": drug, "names": list(name)})
-        except QueryStoppedError as error:
-            return JSONResponse({"detail": str(error)}, 503)
-        if answer.status != 200:
-            return JSONResponse({"detail": answer.body.decode().strip()}, answer.status)
-        return Response(answer.body, media_type="application/json")
+        return await _answer(pool, ComedicationRequest(tuple(name), drug))
 
     @api.get("/queries", response_model=list[QueryInfo], summary="List the named queries")
     async def list_queries() -> list[QueryInfo]:
@@ -155,16 +154,22 @@ def create_api(pool: WorkerPool) -> FastAPI:
     return api
 
 
-def _runner(query: NamedQuery, pool: WorkerPool) -> Any:
+async def _answer(pool: Pool, request: WorkerRequest) -> Response:
+    """A worker's JSON answer as is; an error as ``{"detail": ...}`` with its status."""
+    try:
+        answer = await pool.run(request)
+    except BacloKGError as error:
+        headers = {"Retry-After": "1"} if error.status == 503 else None
+        return JSONResponse({"detail": str(error)}, error.status, headers=headers)
+    if answer.status != 200:
+        return JSONResponse({"detail": answer.body.decode().strip()}, answer.status)
+    return Response(answer.body, media_type="application/json")
+
+
+def _runner(query: NamedQuery, pool: Pool) -> Any:
     async def run(request: Request, **params: str | None) -> Response:
         values = {k: v for k, v in params.items() if v is not None}
-        try:
-            answer = await pool.run({"op": "named", "name": query.id, "params": values})
-        except QueryStoppedError as error:
-            return JSONResponse({"detail": str(error)}, 503)
-        if answer.status != 200:
-            return JSONResponse({"detail": answer.body.decode().strip()}, answer.status)
-        return Response(answer.body, media_type="application/json")
+        return await _answer(pool, NamedQueryRequest(query.id, values))
 
     parameters = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
     for param in query.params.values():

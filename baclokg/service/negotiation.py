@@ -12,32 +12,12 @@ True
 
 from __future__ import annotations
 
-from .formats import FORMATS, Format, Kind
+from ..formats import FORMATS, Format, Kind
 
 __all__ = ["DEFAULTS", "choose", "parse_accept"]
 
 #: the format a client that states no preference gets, per result kind
 DEFAULTS: dict[Kind, str] = {"results": "json", "rdf": "turtle"}
-
-# Media types some clients send for the same formats (e.g. SPARQLWrapper, browsers).
-_ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-}
-_RDF_ALIASES = {
-    "application/json": "application/ld+json",
-    "application/x-json+ld": "application/ld+json",
-    "application/xml": "application/rdf+xml",
-    "text/xml": "application/rdf+xml",
-    # Turtle is a subset of N3, so a Turtle answer (labelled text/turtle) serves an N3 client
-    "text/n3": "text/turtle",
-    "text/rdf+n3": "text/turtle",
-    "application/n3": "text/turtle",
-    "application/rdf+n3": "text/turtle",
-    "application/turtle": "text/turtle",
-    "application/x-turtle": "text/turtle",
-}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -67,13 +47,12 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return [(media, q) for _, media, q in ranges]
 
 
-def _matches(media_range: str, fmt: Format, kind: Kind) -> bool:
+def _matches(media_range: str, fmt: Format) -> bool:
     if media_range in ("*/*", "*"):
         return True
     if media_range.endswith("/*"):
         return fmt.media_type.startswith(media_range[:-1])
-    aliases = _RDF_ALIASES if kind == "rdf" else _ALIASES
-    return fmt.media_type == aliases.get(media_range, media_range)
+    return media_range in fmt.media_types
 
 
 def choose(accept: str | None, kind: Kind) -> Format | None:
@@ -86,6 +65,6 @@ def choose(accept: str | None, kind: Kind) -> Format | None:
         if q == 0:
             continue
         for fmt in ordered:
-            if _matches(media, fmt, kind) and fmt.media_type not in refused:
+            if _matches(media, fmt) and fmt.media_type not in refused:
                 return fmt
     return None

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import __version__
-from .formats import FORMATS
+from .. import __version__
+from ..formats import FORMATS
 
 __all__ = ["service_openapi"]
 

@@ -10,15 +10,19 @@ from urllib.parse import quote
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
-from .card import Section, card_header, card_sections
-from .errors import NotFoundError
-from .kg import KnowledgeGraph
-from .models import Words
-from .prefixes import BASE, compact
-from .queries import all_queries
+from ..card import Section, card_header, card_sections
+from ..errors import NotFoundError
+from ..formats import FORMATS, by_name
+from ..kg import KnowledgeGraph
+from ..models import Words
+from ..prefixes import BASE, compact
+from ..queries import all_queries
 
 __all__ = ["graph_page", "href", "index_page", "resource_page"]
 
+#: the formats a named graph's page and a resource's page link to (a choice of this page, not format facts)
+_GRAPH_DOWNLOADS = ("turtle", "ntriples", "jsonld", "rdfxml")
+_RESOURCE_DOWNLOADS = ("turtle", "jsonld")
 _DRUG_TYPES = {URIRef(BASE + "vocab/DrugIngredient"), URIRef(BASE + "vocab/DrugProduct")}
 
 
@@ -52,6 +56,9 @@ def index_page() -> str:
         for q in examples
     )
     data = json.dumps(examples).replace("</", "<\\/")
+    kinds: dict[str, list[list[str]]] = {"results": [], "rdf": []}
+    for fmt in FORMATS:
+        kinds[fmt.kind].append([fmt.name, fmt.title])
     body = (
         "<h1>Ask the knowledge graph</h1>"
         "<p>SPARQL 1.1 over the union of BacloKG's named graphs. Pick an example or write your own query.</p>"
@@ -62,6 +69,7 @@ def index_page() -> str:
         ' <span id="downloads"></span></div>'
         '<div id="results"></div>'
         f'<script id="example-data" type="application/json">{data}</script>'
+        f'<script id="format-data" type="application/json">{json.dumps(kinds)}</script>'
         '<script src="/static/app.js"></script>'
     )
     return _layout("Query", body)
@@ -71,13 +79,8 @@ def graph_page(iri: URIRef, triples: int) -> str:
     """The page of a named graph: its size and its content in each RDF format."""
     name = str(iri).rsplit("/", 1)[-1]
     links = " · ".join(
-        f'<a href="/graph/{escape(name)}?format={fmt}">{label}</a>'
-        for fmt, label in (
-            ("turtle", "Turtle"),
-            ("ntriples", "N-Triples"),
-            ("jsonld", "JSON-LD"),
-            ("rdfxml", "RDF/XML"),
-        )
+        f'<a href="/graph/{escape(name)}?format={fmt.name}">{fmt.title}</a>'
+        for fmt in map(by_name, _GRAPH_DOWNLOADS)
     )
     body = (
         f'<h1>Named graph {escape(name)}</h1><p class="iri">{escape(str(iri))}</p>'
@@ -192,8 +195,9 @@ def resource_page(kg: KnowledgeGraph, iri: URIRef) -> str | None:
             f"<tbody>{rows}</tbody></table>"
         )
     links = " · ".join(
-        f'<a href="{escape(href(str(iri)))}{"&" if "?" in href(str(iri)) else "?"}format={name}">{label}</a>'
-        for name, label in (("turtle", "Turtle"), ("jsonld", "JSON-LD"))
+        f'<a href="{escape(href(str(iri)))}{"&" if "?" in href(str(iri)) else "?"}format={fmt.name}">'
+        f"{fmt.title}</a>"
+        for fmt in map(by_name, _RESOURCE_DOWNLOADS)
     )
     body.append(f"<p>This resource as RDF: {links}</p>")
     return _layout(title, "".join(body))

@@ -13,6 +13,8 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from ..errors import BadRequestError
+
 __all__ = ["DEFAULT_MAX_HEADER_BYTES", "LimitedHttpToolsProtocol", "protocol_class"]
 
 #: the default limit of all header fields of one request together, in bytes
@@ -21,8 +23,8 @@ DEFAULT_MAX_HEADER_BYTES = 64 * 1024
 _FIELD_OVERHEAD = 4
 
 
-class _HeadTooLargeError(Exception):
-    pass
+class _HeadTooLargeError(BadRequestError):
+    """Stops httptools' parser: the request line or header fields passed their limit (414 or 431)."""
 
 
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
@@ -33,7 +35,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.max_url_bytes = max_url_bytes
         self.max_header_bytes = max_header_bytes
         self._header_bytes = 0
-        self._refusal: tuple[int, str] | None = None
+        self._refusal: _HeadTooLargeError | None = None
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -42,17 +44,18 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
         if len(self.url) > self.max_url_bytes:
-            self._refusal = (
-                414,
-                f"the request target is longer than {self.max_url_bytes} bytes; POST long queries",
+            self._refusal = _HeadTooLargeError(
+                414, f"the request target is longer than {self.max_url_bytes} bytes; POST long queries"
             )
-            raise _HeadTooLargeError
+            raise self._refusal
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._header_bytes += len(name) + len(value) + _FIELD_OVERHEAD
         if self._header_bytes > self.max_header_bytes:
-            self._refusal = (431, f"the header fields are larger than {self.max_header_bytes} bytes")
-            raise _HeadTooLargeError
+            self._refusal = _HeadTooLargeError(
+                431, f"the header fields are larger than {self.max_header_bytes} bytes"
+            )
+            raise self._refusal
         super().on_header(name, value)
 
     def data_received(self, data: bytes) -> None:
@@ -62,7 +65,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         if self._refusal is not None:  # the parser stopped because a callback refused the head
-            self._refuse(*self._refusal)
+            self._refuse(self._refusal.status, str(self._refusal))
             return
         super().send_400_response(msg)
 

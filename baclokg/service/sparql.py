@@ -1,119 +1,33 @@
-"""The SPARQL 1.1 Protocol router for ``/sparql``: methods, media types, limits, cache, workers."""
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``: methods, media types, limits, cache, workers."""
 
 from __future__ import annotations
 
 import contextlib
 import hmac
-from collections import OrderedDict
-from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .describe import service_description
-from .errors import QueryError
-from .evaluate import error_answer
-from .formats import by_name
-from .kg import KnowledgeGraph
-from .negotiate import choose
-from .results import serialize_graph
-from .safety import RefusedQueryError, check_complexity, inspect_update
-from .workers import Answer, QueryStoppedError, WorkerPool
+from ..errors import BacloKGError, BadRequestError, ParameterError
+from ..formats import by_name
+from ..kg import KnowledgeGraph
+from ..results import serialize_graph
+from ..safety import check_complexity, inspect_update
+from .cache import ResponseCache, raw_key
+from .description import service_description
+from .evaluation import error_answer
+from .messages import Answer, QueryRequest, UpdateRequest
+from .messages import Request as WorkerRequest
+from .negotiation import choose
+from .pool import WorkerPool
+from .settings import Settings
 
-__all__ = ["CachedGets", "ResponseCache", "Settings", "SparqlEndpoint", "raw_key"]
+__all__ = ["SparqlEndpoint"]
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Limits and switches of the service."""
-
-    timeout: float = 10.0
-    max_request_bytes: int = 1024 * 1024
-    max_result_bytes: int = 64 * 1024 * 1024
-    cache_bytes: int = 64 * 1024 * 1024
-    max_header_bytes: int = 64 * 1024
-    #: the memory limit of each query worker process (None: no limit)
-    max_memory_bytes: int | None = None
-    workers: int | None = None
-    allow_update: bool = False
-    update_token: str | None = None
-
-
-class ResponseCache:
-    """A bounded LRU cache of answers, keyed on everything that decides an answer.
-
-    >>> cache = ResponseCache(max_bytes=10)
-    >>> cache.put(("q",), Answer(200, "text/csv", b"123456"))
-    >>> cache.get(("q",)).body
-    b'123456'
-    >>> cache.put(("r",), Answer(200, "text/csv", b"abcdefgh"))
-    >>> cache.get(("q",)) is None, cache.size
-    (True, 8)
-    """
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._items: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
-
-    def get(self, key: tuple[object, ...]) -> Answer | None:
-        answer = self._items.get(key)
-        if answer is not None:
-            self._items.move_to_end(key)
-        return answer
-
-    def put(self, key: tuple[object, ...], answer: Answer) -> None:
-        if len(answer.body) > self.max_bytes or key in self._items:
-            return
-        self._items[key] = answer
-        self.size += len(answer.body)
-        while self.size > self.max_bytes:
-            _, old = self._items.popitem(last=False)
-            self.size -= len(old.body)
-
-    def clear(self) -> None:
-        self._items.clear()
-        self.size = 0
-
-
-def raw_key(scope: Scope) -> tuple[object, ...]:
-    """The cache key of a GET request as the ASGI server hands it over: query string, Accept, Host."""
-    accept = host = b""
-    for name, value in scope["headers"]:
-        if name == b"accept":
-            accept = value
-        elif name == b"host":
-            host = value
-    return (scope["query_string"], accept, host)
-
-
-class CachedGets:
-    """ASGI wrapper that answers a repeated GET on /sparql from the cache before any routing or middleware."""
-
-    def __init__(self, app: ASGIApp, endpoint: SparqlEndpoint) -> None:
-        self.app = app
-        self.cache = endpoint.raw_cache
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
-            answer = self.cache.get(raw_key(scope))
-            if answer is not None:
-                headers = [
-                    (b"content-type", answer.media_type.encode()),
-                    (b"content-length", str(len(answer.body)).encode()),
-                    (b"vary", b"Accept, Origin"),
-                    (b"access-control-allow-origin", b"*"),
-                ]
-                await send({"type": "http.response.start", "status": 200, "headers": headers})
-                await send({"type": "http.response.body", "body": answer.body})
-                return
-        await self.app(scope, receive, send)
 
 
 def _response(answer: Answer) -> Response:
@@ -122,21 +36,23 @@ def _response(answer: Answer) -> Response:
     )
 
 
+def _failed(error: BacloKGError) -> Response:
+    """The answer to an error raised before or around a worker's evaluation."""
+    headers = {"Retry-After": "1"} if error.status == 503 else {}
+    return _error(error.status, str(error), **headers)
+
+
 def _error(status: int, message: str, **headers: str) -> Response:
     answer = error_answer(status, message)
     return Response(answer.body, status_code=status, media_type=answer.media_type, headers=headers)
 
 
-class _BadRequestError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        self.message = message
-
-
 class SparqlEndpoint:
     """The ASGI-facing handler of ``/sparql``."""
 
-    def __init__(self, kg: KnowledgeGraph, pool: WorkerPool, settings: Settings) -> None:
+    def __init__(
+        self, kg: KnowledgeGraph, pool: WorkerPool[WorkerRequest, Answer], settings: Settings
+    ) -> None:
         self.kg = kg
         self.pool = pool
         self.settings = settings
@@ -152,8 +68,8 @@ class SparqlEndpoint:
             )
         try:
             params, direct = await self._read(request)
-        except _BadRequestError as error:
-            return _error(error.status, error.message)
+        except BadRequestError as error:
+            return _error(error.status, str(error))
         queries = [v for k, v in params if k == "query"]
         updates = [v for k, v in params if k == "update"]
         if direct is not None:
@@ -174,29 +90,18 @@ class SparqlEndpoint:
         accept = request.headers.get("accept")
         chosen = dict(params).get("format")  # a download link's choice; unknown values are ignored
         if chosen:
-            with contextlib.suppress(KeyError):
+            with contextlib.suppress(ParameterError):
                 accept = by_name(chosen).media_type
         key = (queries[0], default, named, (accept or "").strip(), request.url.hostname, request.url.port)
         cached = self.cache.get(key)
         if cached is not None:
             return _response(cached)
+        base = str(request.url.replace(query=""))
         try:  # before a worker parses it: a few thousand levels overflow the parser's stack
             check_complexity(queries[0])
-        except QueryError as error:
-            return _error(400, str(error))
-        try:
-            answer = await self.pool.run(
-                {
-                    "op": "query",
-                    "query": queries[0],
-                    "default_graphs": default,
-                    "named_graphs": named,
-                    "accept": accept,
-                    "base": str(request.url.replace(query="")),
-                }
-            )
-        except QueryStoppedError as error:
-            return _error(503, str(error), **{"Retry-After": "1"})
+            answer = await self.pool.run(QueryRequest(queries[0], default, named, accept, base))
+        except BacloKGError as error:
+            return _failed(error)
         if answer.status == 200:
             self.cache.put(key, answer)
             if request.method == "GET":
@@ -210,12 +115,12 @@ class SparqlEndpoint:
             return params, None
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > self.settings.max_request_bytes:
-            raise _BadRequestError(413, self._too_large())
+            raise BadRequestError(413, self._too_large())
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
             if len(body) > self.settings.max_request_bytes:
-                raise _BadRequestError(
+                raise BadRequestError(
                     413, f"the request body is larger than {self.settings.max_request_bytes} bytes"
                 )
         content_type = request.headers.get("content-type", "")
@@ -228,22 +133,22 @@ class SparqlEndpoint:
                 charset = value.strip().strip('"').lower()
         if media not in (FORM, DIRECT_QUERY, DIRECT_UPDATE):
             shown = media or "no Content-Type"
-            raise _BadRequestError(
+            raise BadRequestError(
                 415,
                 f"{shown} is not accepted: POST a query as {DIRECT_QUERY}, an update as "
                 f"{DIRECT_UPDATE}, or either as {FORM}",
             )
         if charset not in ("utf-8", "utf8"):
-            raise _BadRequestError(415, f"charset {charset} is not accepted: send UTF-8")
+            raise BadRequestError(415, f"charset {charset} is not accepted: send UTF-8")
         try:
             text = bytes(body).decode("utf-8")
         except UnicodeDecodeError:
-            raise _BadRequestError(400, "the request body is not valid UTF-8") from None
+            raise BadRequestError(400, "the request body is not valid UTF-8") from None
         if media == FORM:
             try:
                 params += parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
             except (ValueError, UnicodeDecodeError):
-                raise _BadRequestError(400, "the form body is not valid UTF-8 form encoding") from None
+                raise BadRequestError(400, "the form body is not valid UTF-8 form encoding") from None
             return params, None
         return params, ("query" if media == DIRECT_QUERY else "update", text)
 
@@ -272,14 +177,16 @@ class SparqlEndpoint:
             )
         if any(k in ("using-graph-uri", "using-named-graph-uri") for k, _ in params):
             return _error(400, "using-graph-uri and using-named-graph-uri are not supported")
+        message = UpdateRequest(update, str(request.url.replace(query="")))
         try:
             inspect_update(update)
-        except (RefusedQueryError, QueryError) as error:
-            return _error(400, str(error))
-        answers = await self.pool.broadcast({"op": "update", "update": update})
+            answers = await self.pool.broadcast(message)
+        except BacloKGError as error:
+            return _failed(error)
         failed = [a for a in answers if a.status >= 300]
         if failed:
             return _response(failed[0])
+        self.pool.remember(message)
         self.updates.append(update)
         self.kg.update(update)  # keep the pages and descriptions of this process in step
         self.cache.clear()

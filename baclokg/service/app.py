@@ -9,6 +9,7 @@ by content negotiation HTML or RDF.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,23 +25,28 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from .annotations import source_texts
-from .api import create_api
-from .describe import void_description
-from .endpoint import CachedGets, Settings, SparqlEndpoint
-from .errors import ParameterError
-from .formats import FORMATS, Format, by_name
-from .kg import KnowledgeGraph
-from .negotiate import parse_accept
+from ..annotations import source_texts
+from ..errors import ParameterError
+from ..formats import FORMATS, Format, by_name
+from ..kg import KnowledgeGraph
+from ..prefixes import BASE, PREFIXES
+from ..queries import parse_iri
+from ..results import serialize_graph
+from ..terms import plain
+from .cache import CachedGets
+from .description import void_description
+from .evaluation import Evaluator, EvaluatorSpec
+from .messages import Answer
+from .messages import Request as WorkerRequest
+from .negotiation import parse_accept
 from .openapi import service_openapi
 from .pages import graph_page, index_page, resource_page
-from .prefixes import BASE, PREFIXES
-from .queries import parse_iri
-from .results import serialize_graph
-from .terms import plain
-from .workers import WorkerPool, WorkerSpec, die_with_parent
+from .pool import WorkerPool, die_with_parent
+from .rest import create_api
+from .settings import Settings
+from .sparql import SparqlEndpoint
 
-__all__ = ["Settings", "app_from_environment", "create_app"]
+__all__ = ["CONFIG_VARIABLE", "app_from_environment", "create_app", "query_pool"]
 
 #: the environment variable through which ``baclokg serve --http-workers N`` configures each process
 CONFIG_VARIABLE = "BACLOKG_SERVE_CONFIG"
@@ -99,7 +105,7 @@ def app_from_environment() -> ASGIApp:
     import os
     import signal
 
-    from .kg import load
+    from ..kg import load
 
     config = json.loads(os.environ[CONFIG_VARIABLE])
     die_with_parent(config.pop("parent"), signal.SIGTERM)  # not left serving if the supervisor is killed
@@ -107,18 +113,28 @@ def app_from_environment() -> ASGIApp:
     return create_app(kg, Settings(**config))
 
 
+def query_pool(kg: KnowledgeGraph, settings: Settings) -> WorkerPool[WorkerRequest, Answer]:
+    """The pool of query workers, each holding its own copy of ``kg``'s data (not yet started)."""
+    extra = tuple(str(path) for path in kg.extra)
+    spec = EvaluatorSpec(extra, kg.engine, settings.max_result_bytes, max_memory=settings.max_memory_bytes)
+    return WorkerPool(
+        functools.partial(Evaluator, spec),
+        settings.workers,
+        timeout=settings.timeout,
+        max_memory=settings.max_memory_bytes,
+    )
+
+
 def create_app(
-    kg: KnowledgeGraph, settings: Settings | None = None, *, pool: WorkerPool | None = None
+    kg: KnowledgeGraph,
+    settings: Settings | None = None,
+    *,
+    pool: WorkerPool[WorkerRequest, Answer] | None = None,
 ) -> ASGIApp:
     """The ASGI application serving ``kg``; query evaluation runs in a pool of worker processes."""
     settings = settings or Settings()
     if pool is None:
-        extra = tuple(str(path) for path in kg.extra)
-        pool = WorkerPool(
-            WorkerSpec(extra, kg.engine, settings.max_result_bytes, max_memory=settings.max_memory_bytes),
-            settings.workers,
-            timeout=settings.timeout,
-        )
+        pool = query_pool(kg, settings)
     endpoint = SparqlEndpoint(kg, pool, settings)
 
     @asynccontextmanager
@@ -250,4 +266,4 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
     app.state.endpoint = endpoint
-    return CachedGets(app, endpoint)
+    return CachedGets(app, endpoint.raw_cache)

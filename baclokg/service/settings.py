@@ -1,0 +1,27 @@
+"""The limits and switches of the service, set by ``baclokg serve``'s flags.
+
+>>> Settings().timeout
+10.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Limits and switches of the service."""
+
+    timeout: float = 10.0
+    max_request_bytes: int = 1024 * 1024
+    max_result_bytes: int = 64 * 1024 * 1024
+    cache_bytes: int = 64 * 1024 * 1024
+    max_header_bytes: int = 64 * 1024
+    #: the memory limit of each query worker process (None: no limit)
+    max_memory_bytes: int | None = None
+    workers: int | None = None
+    allow_update: bool = False
+    update_token: str | None = None
