@@ -20,8 +20,8 @@ from .errors import NotFoundError, ParameterError, QueryError
 from .models import Comedication, Drug, Words
 from .prefixes import PREFIXES
 from .queries import Row
-from .safety import check_complexity
-from .store import Engine, bundled_graphs, load_files, new_dataset
+from .safety import check_complexity, inspect_update
+from .store import Engine, apply_update, bundled_graphs, load_files, new_dataset
 from .terms import to_rdflib
 
 if TYPE_CHECKING:
@@ -65,9 +65,14 @@ class KnowledgeGraph:
             if isinstance(g.identifier, URIRef) and str(g.identifier) != "urn:x-rdflib:default"
         )
 
-    def update(self, text: str) -> None:
-        """Apply a SPARQL update, and forget what was read from the graph before it."""
-        self._dataset.update(text)
+    def update(self, text: str, base: str | None = None) -> None:
+        """Apply a SPARQL update to the named graphs, and forget what was read from the graph before it.
+
+        Relative IRIs resolve against ``base``; afterwards the default graph is again the union of the
+        named graphs. A malformed update raises :class:`~baclokg.errors.QueryError` and changes nothing.
+        """
+        inspect_update(text)  # LOAD, SERVICE and writes into the default graph are refused
+        apply_update(self._dataset, text, base)
         self._names, self._words = None, None
         self._checkers.clear()
 

@@ -1,8 +1,9 @@
 """What a query asks of the server, decided on the parsed query (not its text).
 
-The service is read-only and must never reach outside its dataset: SERVICE, and FROM or FROM NAMED
-naming a graph the dataset does not hold, are refused wherever they appear (subqueries included).
-Updates are analysed too: LOAD is always refused.
+The service must never reach outside its dataset: SERVICE is refused wherever it appears (subqueries
+included). A graph named by FROM or FROM NAMED that the dataset does not hold is an empty graph, never
+fetched (rdflib is told not to load graphs, Oxigraph never does). Updates are analysed too: LOAD is
+always refused, and so is a write into the default graph, which is the union of the named graphs.
 
 >>> inspect("select * where { ?s ?p ?o }").form
 'SELECT'
@@ -15,7 +16,7 @@ baclokg.errors.RefusedQueryError: SERVICE is not allowed: this endpoint does not
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,14 +157,6 @@ def _parse_error(error: Exception) -> QueryError:
     return QueryError(f"invalid SPARQL{where}: {getattr(error, 'msg', error)}")
 
 
-def _check_graphs(iris: Iterable[str], allowed: frozenset[str] | None, clause: str) -> None:
-    for iri in iris:
-        if allowed is not None and iri not in allowed:
-            raise RefusedQueryError(
-                f"{clause} <{iri}> is not allowed: only graphs of this dataset can be named"
-            )
-
-
 def _parse(parser: Callable[[str], Any], text: str, what: str) -> Any:
     """The parse tree of ``text``; QueryError with the parser's position when it is malformed."""
     from pyparsing import ParseException
@@ -179,7 +172,7 @@ def _parse(parser: Callable[[str], Any], text: str, what: str) -> Any:
         raise QueryError(f"invalid {what}: {error}") from None
 
 
-def inspect(query: str, allowed_graphs: frozenset[str] | None = None) -> QueryPlan:
+def inspect(query: str) -> QueryPlan:
     """Parse a query; raise QueryError if malformed, RefusedQueryError if it would reach outside."""
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
@@ -197,13 +190,49 @@ def inspect(query: str, allowed_graphs: frozenset[str] | None = None) -> QueryPl
     clauses = algebra.get("datasetClause") or []
     default = tuple(str(c["default"]) for c in clauses if "default" in c)
     named = tuple(str(c["named"]) for c in clauses if "named" in c)
-    _check_graphs(default, allowed_graphs, "FROM")
-    _check_graphs(named, allowed_graphs, "FROM NAMED")
     return QueryPlan(form, default, named)
 
 
+_OPERATIONS = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE"}
+
+
+def _field(node: Any, key: str) -> Any:
+    """A field of a parse-tree node, or None.
+
+    Not ``node.get(key)``: rdflib's ``CompValue.get`` answers a missing key with the key itself.
+    """
+    return node[key] if key in node else None  # noqa: SIM401
+
+
+def _default_write(operation: Any) -> str | None:
+    """How an update operation would write into the default graph, if it would."""
+    name = _name(operation)
+    if name in _OPERATIONS and _field(operation.quads, "triples"):
+        return f"{_OPERATIONS[name]} with triples outside GRAPH"
+    if name == "Modify" and _field(operation, "withClause") is None:
+        for clause in ("delete", "insert"):
+            template = _field(operation, clause)
+            if template is not None and _field(template.quads, "triples"):
+                return f"{clause.upper()} with a template outside GRAPH and no WITH"
+    if name in ("Clear", "Drop") and operation.graphiri == "DEFAULT":
+        return f"{name.upper()} DEFAULT"
+    if name in ("Add", "Copy", "Move") and operation.graph[1] == "DEFAULT":
+        return f"{name.upper()} into DEFAULT"
+    if name == "Move" and operation.graph[0] == "DEFAULT":
+        return "MOVE DEFAULT"
+    return None
+
+
 def inspect_update(update: str) -> list[str]:
-    """Parse an update; return its operation names. LOAD and SERVICE are refused."""
+    """Parse an update; return its operation names. LOAD, SERVICE and default-graph writes are refused.
+
+    >>> inspect_update("CLEAR ALL ; INSERT DATA { GRAPH <http://e/g> { <http://e/s> <http://e/p> 1 } }")
+    ['Clear', 'InsertData']
+    >>> inspect_update("INSERT DATA { <http://e/s> <http://e/p> 1 }")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    baclokg.errors.RefusedQueryError: INSERT DATA with triples outside GRAPH is not allowed: ...
+    """
     from rdflib.plugins.sparql.parser import parseUpdate
 
     parsed = _parse(parseUpdate, update, "SPARQL update")
@@ -213,4 +242,11 @@ def inspect_update(update: str) -> list[str]:
     for node in _walk(parsed):
         if _name(node) == "ServiceGraphPattern":
             raise RefusedQueryError("SERVICE is not allowed: this endpoint does not query other endpoints")
+    for operation in parsed.request:
+        write = _default_write(operation)
+        if write is not None:
+            raise RefusedQueryError(
+                f"{write} is not allowed: the default graph is the union of the named graphs; "
+                "write into a named graph (GRAPH <...> or WITH <...>)"
+            )
     return operations

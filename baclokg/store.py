@@ -15,16 +15,33 @@ from pathlib import Path
 from typing import Literal as Lit
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql as rdflib_sparql
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, URIRef
 
-from .errors import DataError, ParameterError
+from .errors import DataError, ParameterError, QueryError
 from .formats import by_suffix
 from .paths import context_file, graph_dir, ontology_dir
 from .prefixes import CONTEXT_IRI, PREFIXES, expand
 from .terms import to_rdflib
 
-__all__ = ["ENGINES", "Engine", "NamedGraph", "bundled_graphs", "new_dataset", "parse_file", "read_sssom"]
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "NamedGraph",
+    "apply_update",
+    "bundled_graphs",
+    "new_dataset",
+    "parse_file",
+    "read_sssom",
+]
+
+# rdflib's engine would fetch a graph named in FROM or FROM NAMED that the dataset lacks (from the web
+# or a file); BacloKG never reaches outside its dataset, so such a graph is an empty graph, as in Oxigraph
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+#: re-derives the default graph as the union (a set) of the named graphs
+_UNION = "CLEAR DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 Engine = Lit["oxigraph", "rdflib"]
 ENGINES: tuple[Engine, ...] = ("oxigraph", "rdflib")
@@ -210,6 +227,42 @@ def add_quads(dataset: Dataset, quads: Sequence[ox.Quad]) -> None:
         triples = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in group]
         graph.addN((s, p, o, graph) for s, p, o in triples)
         dataset.default_graph.addN((s, p, o, dataset.default_graph) for s, p, o in triples)
+
+
+def apply_update(dataset: Dataset, text: str, base: str | None = None) -> None:
+    """Apply a SPARQL update to the named graphs, then make the default graph their union again.
+
+    Relative IRIs resolve against ``base``. The update is atomic on Oxigraph (all or nothing); a
+    malformed one raises :class:`~baclokg.errors.QueryError`. Callers refuse writes into the default
+    graph first (:func:`baclokg.safety.inspect_update`): it is re-derived here.
+    """
+    store = dataset.store
+    if isinstance(store, OxigraphStore):
+        try:
+            store._inner.update(text, base_iri=base, prefixes=PREFIXES)
+        except (SyntaxError, ValueError) as error:
+            raise QueryError(f"invalid SPARQL update: {error}") from None
+        except RuntimeError as error:  # e.g. CREATE of a graph that exists, DROP of one that does not
+            raise QueryError(f"the update failed and changed nothing: {error}") from None
+        store._inner.update(_UNION)
+        return
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parsed = translateUpdate(parseUpdate(text), base=base, initNs=PREFIXES)
+    except Exception as error:  # pyparsing's errors, and rdflib's on unknown prefixes
+        raise QueryError(f"invalid SPARQL update: {error}") from None
+    try:
+        dataset.update(parsed)
+    except Exception as error:  # rdflib's evaluation errors have no common base class
+        raise QueryError(f"the update failed: {error}") from None
+    # in Python: rdflib's CLEAR DEFAULT on a Dataset empties every graph
+    default = dataset.default_graph
+    default.remove((None, None, None))
+    for graph in dataset.graphs():
+        if graph.identifier != default.identifier:
+            default.addN((s, p, o, default) for s, p, o in graph)
 
 
 def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = ()) -> None:

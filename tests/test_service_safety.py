@@ -11,7 +11,7 @@ import httpx
 import psutil
 import pytest
 
-from reliability.attacks import OUTSIDE
+from reliability.attacks import ELSEWHERE, OUTSIDE
 from reliability.servers import Listener, Server, cpu_percent
 
 QUERY_HEADERS = {"Accept": "application/sparql-results+json"}
@@ -41,13 +41,41 @@ def test_nothing_reaches_outside(server: Server, listener: Listener, template: s
     assert listener.connections == 0
 
 
-def test_dataset_parameters_outside_are_refused(server: Server, listener: Listener) -> None:
+@pytest.mark.parametrize("template", ELSEWHERE)
+def test_graphs_elsewhere_are_empty_and_never_fetched(
+    server: Server, listener: Listener, template: str
+) -> None:
+    query = template.replace("{port}", str(listener.port))
+    accept = {"Accept": "application/sparql-results+json, text/turtle;q=0.9"}
+    response = httpx.post(server.url + "/sparql", data={"query": query}, headers=accept, timeout=30)
+    assert response.status_code == 200, response.text
+    if response.headers["content-type"].startswith("application/sparql-results+json"):
+        answer = response.json()
+        assert answer.get("boolean", False) is False
+        assert answer.get("results", {}).get("bindings", []) == []
+    else:  # CONSTRUCT, DESCRIBE: an empty graph
+        assert "root:" not in response.text
+        assert "<" not in response.text, response.text
+    time.sleep(0.2)
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_dataset_parameters_elsewhere_are_empty_graphs(
+    server: Server, listener: Listener, parameter: str
+) -> None:
     response = httpx.get(
         server.url + "/sparql",
-        params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": f"http://127.0.0.1:{listener.port}/g"},
+        params={
+            "query": "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+            parameter: f"http://127.0.0.1:{listener.port}/g",
+        },
+        headers=QUERY_HEADERS,
         timeout=30,
     )
-    assert response.status_code == 400
+    assert response.status_code == 200, response.text
+    assert response.json()["boolean"] is False
+    time.sleep(0.2)
     assert listener.connections == 0
 
 
@@ -79,7 +107,7 @@ def test_updates_are_refused_on_a_read_only_server(server: Server, update: str) 
 def test_update_with_flag_needs_the_token_and_never_loads(listener: Listener) -> None:
     updating = Server("--workers", "1", "--allow-update", env={"BACLOKG_UPDATE_TOKEN": "s3cret"})
     try:
-        insert = "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"
+        insert = "INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/b> <http://e/c> } }"
         direct = {"Content-Type": "application/sparql-update"}
         assert httpx.post(updating.url + "/sparql", content=insert, headers=direct).status_code == 401
         wrong = {**direct, "Authorization": "Bearer wrong"}

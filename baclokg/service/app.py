@@ -244,7 +244,9 @@ def create_app(
 
     routes = [
         Route("/", index, methods=["GET"]),
+        # /sparql/ too: the W3C protocol tests use that path, and a redirect would lose a POSTed body
         Route("/sparql", sparql, methods=["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"]),
+        Route("/sparql/", sparql, methods=["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"]),
         Route("/void", void, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/.well-known/void", void, methods=["GET"]),

@@ -11,6 +11,9 @@ from .messages import Answer
 
 __all__ = ["CachedGets", "ResponseCache", "raw_key"]
 
+#: the paths of the SPARQL endpoint
+_PATHS = ("/sparql", "/sparql/")
+
 
 class ResponseCache:
     """A bounded LRU cache of answers, keyed on everything that decides an answer.
@@ -50,14 +53,17 @@ class ResponseCache:
 
 
 def raw_key(scope: Scope) -> tuple[object, ...]:
-    """The cache key of a GET request as the ASGI server hands it over: query string, Accept, Host."""
+    """The cache key of a GET request as the ASGI server hands it over: path, query string, Accept, Host.
+
+    The path is part of it because relative IRIs in a query resolve against the request's IRI.
+    """
     accept = host = b""
     for name, value in scope["headers"]:
         if name == b"accept":
             accept = value
         elif name == b"host":
             host = value
-    return (scope["query_string"], accept, host)
+    return (scope["path"], scope["query_string"], accept, host)
 
 
 class CachedGets:
@@ -68,7 +74,7 @@ class CachedGets:
         self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in _PATHS:
             answer = self.cache.get(raw_key(scope))
             if answer is not None:
                 headers = [

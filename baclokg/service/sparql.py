@@ -6,6 +6,7 @@ import contextlib
 import hmac
 from urllib.parse import parse_qsl
 
+from pyoxigraph import NamedNode
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -22,6 +23,7 @@ from .messages import Request as WorkerRequest
 from .negotiation import choose
 from .pool import WorkerPool
 from .settings import Settings
+from .using import with_dataset
 
 __all__ = ["SparqlEndpoint"]
 
@@ -34,6 +36,17 @@ def _response(answer: Answer) -> Response:
     return Response(
         answer.body, status_code=answer.status, media_type=answer.media_type, headers={"Vary": "Accept"}
     )
+
+
+def _iris(params: list[tuple[str, str]], key: str) -> tuple[str, ...]:
+    """The values of a dataset parameter, each checked to be an absolute IRI."""
+    values = tuple(value for name, value in params if name == key)
+    for value in values:
+        try:
+            NamedNode(value)
+        except ValueError:
+            raise BadRequestError(400, f"{key} {value!r} is not an absolute IRI") from None
+    return values
 
 
 def _failed(error: BacloKGError) -> Response:
@@ -85,18 +98,20 @@ class SparqlEndpoint:
             if any(k in ("default-graph-uri", "named-graph-uri") for k, _ in params):
                 return _error(400, "default-graph-uri and named-graph-uri need a query to apply to")
             return self._description(request)
-        default = tuple(v for k, v in params if k == "default-graph-uri")
-        named = tuple(v for k, v in params if k == "named-graph-uri")
+        try:
+            default, named = _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
+        except BadRequestError as error:
+            return _error(error.status, str(error))
         accept = request.headers.get("accept")
         chosen = dict(params).get("format")  # a download link's choice; unknown values are ignored
         if chosen:
             with contextlib.suppress(ParameterError):
                 accept = by_name(chosen).media_type
-        key = (queries[0], default, named, (accept or "").strip(), request.url.hostname, request.url.port)
+        base = str(request.url.replace(query=""))
+        key = (queries[0], default, named, (accept or "").strip(), base)
         cached = self.cache.get(key)
         if cached is not None:
             return _response(cached)
-        base = str(request.url.replace(query=""))
         try:  # before a worker parses it: a few thousand levels overflow the parser's stack
             check_complexity(queries[0])
             answer = await self.pool.run(QueryRequest(queries[0], default, named, accept, base))
@@ -175,11 +190,11 @@ class SparqlEndpoint:
                 "updates need the server's token (Authorization: Bearer TOKEN)",
                 **{"WWW-Authenticate": "Bearer"},
             )
-        if any(k in ("using-graph-uri", "using-named-graph-uri") for k, _ in params):
-            return _error(400, "using-graph-uri and using-named-graph-uri are not supported")
-        message = UpdateRequest(update, str(request.url.replace(query="")))
         try:
+            using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+            update = with_dataset(update, using, using_named)
             inspect_update(update)
+            message = UpdateRequest(update, str(request.url.replace(query="")))
             answers = await self.pool.broadcast(message)
         except BacloKGError as error:
             return _failed(error)
@@ -188,7 +203,8 @@ class SparqlEndpoint:
             return _response(failed[0])
         self.pool.remember(message)
         self.updates.append(update)
-        self.kg.update(update)  # keep the pages and descriptions of this process in step
+        # keep the pages and descriptions of this process in step (the workers took it, so this will)
+        self.kg.update(message.update, message.base)
         self.cache.clear()
         self.raw_cache.clear()
         return Response(status_code=204)
