@@ -204,7 +204,31 @@ def query(
     help="Time limit of one query, in seconds.",
 )
 @click.option(
-    "--workers", default=None, type=click.IntRange(1, 256), help="Query worker processes [default: cores]."
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 256),
+    help="Query worker processes [default: twice the cores, plus 2].",
+)
+@click.option(
+    "--expensive-workers",
+    default=None,
+    type=click.IntRange(1, 256),
+    help="Workers that may run queries past --slow-after together; the others stay free for the rest "
+    "[default: half the cores].",
+)
+@click.option(
+    "--slow-after",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(0.01, 3600),
+    help="Seconds after which a running query counts as expensive.",
+)
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A reverse proxy whose X-Forwarded-For names the client (repeat for several).",
 )
 @click.option("--max-request-bytes", default=1024 * 1024, show_default=True, type=click.IntRange(1024))
 @click.option("--max-result-bytes", default=64 * 1024 * 1024, show_default=True, type=click.IntRange(1024))
@@ -231,8 +255,8 @@ def query(
     "--http-workers",
     default=None,
     type=click.IntRange(1, 64),
-    help="HTTP server processes sharing the port, each with its own cache and query workers "
-    "[default: cores; 1 with --allow-update].",
+    help="HTTP server processes sharing the port, each with its own cache, query workers and fairness "
+    "[default: 1: one process sees every client, so it can be fair to each].",
 )
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates that carry the token (never LOAD).")
 @click.option(
@@ -248,6 +272,9 @@ def serve(
     extra: Sequence[str],
     timeout: float,
     workers: int | None,
+    expensive_workers: int | None,
+    slow_after: float,
+    trusted_proxies: Sequence[str],
     max_request_bytes: int,
     max_result_bytes: int,
     max_header_bytes: int,
@@ -268,8 +295,8 @@ def serve(
     if allow_update and (http_workers or 1) > 1:
         _fail("--allow-update needs a single HTTP process: updates reach the query workers of one process")
     cores = os.cpu_count() or 1
-    http_workers = http_workers or (1 if allow_update else cores)
-    workers = workers or max(1, cores // http_workers)
+    http_workers = http_workers or 1
+    workers = workers or max(1, (2 * cores + 2) // http_workers)
     kg = load(extra, engine=engine)  # type: ignore[arg-type]
     if extra and not no_validate:
         _check_served(kg, extra)
@@ -280,6 +307,9 @@ def serve(
         max_header_bytes=max_header_bytes,
         max_memory_bytes=max_memory_bytes or _memory_share(http_workers * workers),
         workers=workers,
+        expensive_workers=expensive_workers,
+        slow_after=slow_after,
+        trusted_proxies=tuple(trusted_proxies),
         allow_update=allow_update,
         update_token=update_token,
     )

@@ -27,6 +27,9 @@ __all__ = [
     "RefusedQueryError",
     "RemoteError",
     "ResultTooLargeError",
+    "ServiceBusyError",
+    "SheddingError",
+    "TooManyRequestsError",
     "WorkerLostError",
     "WorkerStartError",
 ]
@@ -110,6 +113,26 @@ class QueryTimeoutError(QueryStoppedError):
 
 class WorkerLostError(QueryStoppedError):
     """The worker ended while answering: it ran out of its memory limit, or was killed from outside."""
+
+
+class SheddingError(BacloKGError):
+    """The service refuses to queue a request now; ``retry_after`` says in how many seconds to retry."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class TooManyRequestsError(SheddingError):
+    """One client asks for more than its share of the workers."""
+
+    status = 429
+
+
+class ServiceBusyError(SheddingError):
+    """The service is full: as many requests wait as it will queue."""
+
+    status = 503
 
 
 class WorkerStartError(BacloKGError):

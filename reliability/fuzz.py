@@ -49,11 +49,12 @@ _ACCEPTS = (
 
 
 def acceptable(status: int, body: str) -> bool:
-    """The fuzzing rule: a client error, or a success, or a 503 for a query stopped at its limit."""
+    """The fuzzing rule: a client error (429 shedding included), a success, or a 503 for a query stopped
+    at its limit or a full service."""
     if "Traceback" in body or 'File "' in body:
         return False
     if status >= 500:
-        return status == 503 and "time limit" in body
+        return status == 503 and ("time limit" in body or "service is full" in body)
     return True
 
 

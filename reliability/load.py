@@ -128,7 +128,7 @@ def run_load(
     idle_cpu = cpu_percent(server.processes(), 2.0)
     rss_after = server.rss()
     statuses = Counter(o["status"] for o in outcomes)
-    stopped = [o for o in outcomes if o["status"] == 503]
+    stopped = [o for o in outcomes if o["status"] in (503, 429)]
     return {
         "connections": connections,
         "seconds": seconds,

@@ -27,8 +27,8 @@ def _load(result: dict[str, Any]) -> list[str]:
     if result["requests"] == 0:
         found.append("no request was answered")
     statuses = result["pathological_statuses"]
-    if set(statuses) - {"503"}:
-        found.append(f"pathological queries answered other than 503 (stopped): {statuses}")
+    if set(statuses) - {"503", "429"}:
+        found.append(f"pathological queries answered other than 503 (stopped) or 429 (shed): {statuses}")
     growth = result["rss_after_mb"] - result["rss_before_mb"]
     if growth > max(64.0, 0.25 * result["rss_before_mb"]):
         found.append(f"memory grew by {growth:.0f} MiB across the run")

@@ -33,6 +33,7 @@ from ..prefixes import BASE, PREFIXES
 from ..queries import parse_iri
 from ..results import serialize_graph
 from ..terms import plain
+from .admission import Admission
 from .cache import CachedGets
 from .description import void_description
 from .evaluation import Evaluator, EvaluatorSpec
@@ -125,6 +126,21 @@ def query_pool(kg: KnowledgeGraph, settings: Settings) -> WorkerPool[WorkerReque
     )
 
 
+def admission(settings: Settings, workers: int) -> Admission:
+    """The admission rules of a pool of ``workers`` (see :mod:`baclokg.service.admission`)."""
+    import os
+
+    expensive = settings.expensive_workers or max(1, (os.cpu_count() or 1) // 2)
+    return Admission(
+        workers=workers,
+        expensive_slots=min(expensive, max(1, workers - 1)),
+        per_client=workers,  # turns and the expensive cap keep clients fair; no cap on quick queries
+        per_client_queue=settings.max_client_queue,
+        max_waiting=settings.max_waiting,
+        slow_after=settings.slow_after,
+    )
+
+
 def create_app(
     kg: KnowledgeGraph,
     settings: Settings | None = None,
@@ -135,7 +151,7 @@ def create_app(
     settings = settings or Settings()
     if pool is None:
         pool = query_pool(kg, settings)
-    endpoint = SparqlEndpoint(kg, pool, settings)
+    endpoint = SparqlEndpoint(kg, pool, settings, admission(settings, pool.size))
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -225,7 +241,7 @@ def create_app(
             return RedirectResponse("/" + iri[len(BASE) :], 303)
         return await asyncio.get_running_loop().run_in_executor(None, _describe, request, iri)
 
-    api = create_api(pool)
+    api = create_api(endpoint)
     described: list[dict[str, Any]] = []
 
     async def openapi(_: Request) -> Response:

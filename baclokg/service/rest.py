@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Hashable
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query
@@ -14,11 +15,10 @@ from .. import __version__
 from ..errors import BacloKGError
 from ..models import MAX_NAMES
 from ..queries import NamedQuery, all_queries
-from .messages import Answer, ComedicationRequest, NamedQueryRequest
+from .admission import retry_headers
+from .messages import ComedicationRequest, NamedQueryRequest
 from .messages import Request as WorkerRequest
-from .pool import WorkerPool
-
-Pool = WorkerPool[WorkerRequest, Answer]
+from .sparql import SparqlEndpoint
 
 __all__ = ["create_api"]
 
@@ -85,7 +85,7 @@ def _info(query: NamedQuery) -> QueryInfo:
     )
 
 
-def create_api(pool: Pool) -> FastAPI:
+def create_api(endpoint: SparqlEndpoint) -> FastAPI:
     """The REST API over the named queries, evaluated in the worker pool (with its time limit)."""
     api = FastAPI(
         title="BacloKG named queries",
@@ -115,6 +115,7 @@ def create_api(pool: Pool) -> FastAPI:
         operation_id="check_comedications",
     )
     async def comedications(
+        request: Request,
         name: Annotated[
             list[str] | None,
             Query(
@@ -130,7 +131,10 @@ def create_api(pool: Pool) -> FastAPI:
             return JSONResponse(
                 {"detail": f"give between 1 and {MAX_NAMES} names, got {len(name or ())}"}, 400
             )
-        return await _answer(pool, ComedicationRequest(tuple(name), drug))
+        names = tuple(name)
+        return await _answer(
+            endpoint, request, ("comedications", drug, names), ComedicationRequest(names, drug)
+        )
 
     @api.get("/queries", response_model=list[QueryInfo], summary="List the named queries")
     async def list_queries() -> list[QueryInfo]:
@@ -139,7 +143,7 @@ def create_api(pool: Pool) -> FastAPI:
     for query in queries:
         api.add_api_route(
             f"/queries/{query.id}",
-            _runner(query, pool),
+            _runner(query, endpoint),
             methods=["GET"],
             response_model=QueryRows,
             summary=query.title or query.id,
@@ -154,22 +158,23 @@ def create_api(pool: Pool) -> FastAPI:
     return api
 
 
-async def _answer(pool: Pool, request: WorkerRequest) -> Response:
+async def _answer(endpoint: SparqlEndpoint, http: Request, key: Hashable, request: WorkerRequest) -> Response:
     """A worker's JSON answer as is; an error as ``{"detail": ...}`` with its status."""
     try:
-        answer = await pool.run(request)
+        answer = await endpoint.admission.run(endpoint.client(http), key, lambda: endpoint.pool.run(request))
     except BacloKGError as error:
-        headers = {"Retry-After": "1"} if error.status == 503 else None
+        headers = await retry_headers(error)
         return JSONResponse({"detail": str(error)}, error.status, headers=headers)
     if answer.status != 200:
         return JSONResponse({"detail": answer.body.decode().strip()}, answer.status)
     return Response(answer.body, media_type="application/json")
 
 
-def _runner(query: NamedQuery, pool: Pool) -> Any:
+def _runner(query: NamedQuery, endpoint: SparqlEndpoint) -> Any:
     async def run(request: Request, **params: str | None) -> Response:
         values = {k: v for k, v in params.items() if v is not None}
-        return await _answer(pool, NamedQueryRequest(query.id, values))
+        key = ("named", query.id, tuple(sorted(values.items())))
+        return await _answer(endpoint, request, key, NamedQueryRequest(query.id, values))
 
     parameters = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
     for param in query.params.values():

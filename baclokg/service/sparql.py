@@ -15,6 +15,7 @@ from ..formats import by_name
 from ..kg import KnowledgeGraph
 from ..results import serialize_graph
 from ..safety import check_complexity, inspect_update
+from .admission import Admission, client_address, retry_headers
 from .cache import ResponseCache, raw_key
 from .description import service_description
 from .evaluation import error_answer
@@ -49,10 +50,9 @@ def _iris(params: list[tuple[str, str]], key: str) -> tuple[str, ...]:
     return values
 
 
-def _failed(error: BacloKGError) -> Response:
+async def _failed(error: BacloKGError) -> Response:
     """The answer to an error raised before or around a worker's evaluation."""
-    headers = {"Retry-After": "1"} if error.status == 503 else {}
-    return _error(error.status, str(error), **headers)
+    return _error(error.status, str(error), **await retry_headers(error))
 
 
 def _error(status: int, message: str, **headers: str) -> Response:
@@ -64,15 +64,26 @@ class SparqlEndpoint:
     """The ASGI-facing handler of ``/sparql``."""
 
     def __init__(
-        self, kg: KnowledgeGraph, pool: WorkerPool[WorkerRequest, Answer], settings: Settings
+        self,
+        kg: KnowledgeGraph,
+        pool: WorkerPool[WorkerRequest, Answer],
+        settings: Settings,
+        admission: Admission,
     ) -> None:
         self.kg = kg
         self.pool = pool
         self.settings = settings
+        self.admission = admission
+        self._trusted = frozenset(settings.trusted_proxies)
         self.cache = ResponseCache(settings.cache_bytes)
         #: answers of plain GETs keyed on the raw query string, Accept and Host, served before any routing
         self.raw_cache = ResponseCache(settings.cache_bytes)
         self.updates: list[str] = []
+
+    def client(self, request: Request) -> str:
+        """The client's address (through trusted proxies only), the unit of fairness."""
+        peer = request.client.host if request.client else None
+        return client_address(peer, request.headers.getlist("x-forwarded-for"), self._trusted)
 
     async def __call__(self, request: Request) -> Response:
         if request.method not in ("GET", "POST", "HEAD"):
@@ -112,11 +123,14 @@ class SparqlEndpoint:
         cached = self.cache.get(key)
         if cached is not None:
             return _response(cached)
+        message = QueryRequest(queries[0], default, named, accept, base)
         try:  # before a worker parses it: a few thousand levels overflow the parser's stack
             check_complexity(queries[0])
-            answer = await self.pool.run(QueryRequest(queries[0], default, named, accept, base))
+            answer = await self.admission.run(
+                self.client(request), ("query", queries[0], default, named), lambda: self.pool.run(message)
+            )
         except BacloKGError as error:
-            return _failed(error)
+            return await _failed(error)
         if answer.status == 200:
             self.cache.put(key, answer)
             if request.method == "GET":
@@ -197,7 +211,7 @@ class SparqlEndpoint:
             message = UpdateRequest(update, str(request.url.replace(query="")))
             answers = await self.pool.broadcast(message)
         except BacloKGError as error:
-            return _failed(error)
+            return await _failed(error)
         failed = [a for a in answers if a.status >= 300]
         if failed:
             return _response(failed[0])

@@ -1,0 +1,273 @@
+"""Fair admission to the query workers: clients take turns, expensive queries take few workers, and
+a client past its share is told to come back later.
+
+The pool has more workers than the machine has cores, so a slow query never holds the only worker a
+light one could use. Three rules decide who gets a free worker, and who is shed:
+
+- Turns: waiting requests are served one client at a time in rotation (not first come, first served),
+  so a client that queues many requests delays only itself. A client may run ``per_client`` requests at
+  once and have ``per_client_queue`` more waiting; past that it gets ``429 Too Many Requests``.
+- Cost: a request that has run past ``slow_after`` seconds is expensive, and so is its key (the query
+  text and dataset) from then on (remembered for the next ``remember`` keys). Expensive requests may
+  hold ``expensive_slots`` workers together, leaving the rest for everything else: one that turns
+  expensive while that many run is stopped at once (its worker is replaced) and gets 429, and a known
+  expensive one that would wait behind as many others as there are such slots is shed with 429 before
+  it starts, as it would not start within the time limit anyway.
+- Room: past ``max_waiting`` waiting requests in all, the service is full: ``503 Service Unavailable``.
+
+Both refusals carry Retry-After. A client is an IP address (see :func:`client_address`).
+
+>>> admission = Admission(workers=2, expensive_slots=1, per_client=1, per_client_queue=1)
+>>> admission.stats()["free"]
+2
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ..errors import BacloKGError, ServiceBusyError, SheddingError, TooManyRequestsError
+
+__all__ = ["HOLD_429", "Admission", "client_address", "retry_headers"]
+
+R = TypeVar("R")
+
+
+@dataclass
+class _Client:
+    running: int = 0
+    waiting: deque[_Ticket] = field(default_factory=deque)
+
+
+@dataclass
+class _Ticket:
+    client: str
+    expensive: bool
+    granted: asyncio.Future[None]
+
+
+class Admission:
+    """Decides when a request may take a worker; see the module's description of the rules."""
+
+    def __init__(
+        self,
+        *,
+        workers: int,
+        expensive_slots: int,
+        per_client: int,
+        per_client_queue: int,
+        max_waiting: int = 256,
+        slow_after: float = 0.5,
+        remember: int = 4096,
+        retry_after: int = 1,
+    ) -> None:
+        self.workers = workers
+        self.expensive_slots = max(1, min(expensive_slots, workers))
+        self.per_client = max(1, per_client)
+        self.per_client_queue = max(0, per_client_queue)
+        self.max_waiting = max_waiting
+        self.slow_after = slow_after
+        self.retry_after = retry_after
+        self._remember = remember
+        self._expensive_keys: OrderedDict[Hashable, None] = OrderedDict()
+        self._clients: dict[str, _Client] = {}
+        self._turns: deque[str] = deque()  # clients with waiting tickets, in rotation
+        self._running = 0
+        self._running_expensive = 0
+        self._waiting = 0
+        self._waiting_expensive = 0
+        self.shed: dict[int, int] = {429: 0, 503: 0}
+
+    def stats(self) -> dict[str, int]:
+        """Counts for monitoring and tests."""
+        return {
+            "free": self.workers - self._running,
+            "running": self._running,
+            "running_expensive": self._running_expensive,
+            "waiting": self._waiting,
+            "shed_429": self.shed[429],
+            "shed_503": self.shed[503],
+        }
+
+    def is_expensive(self, key: Hashable) -> bool:
+        """Whether a request with this key ran past ``slow_after`` before."""
+        return key in self._expensive_keys
+
+    def _mark_expensive(self, key: Hashable) -> None:
+        self._expensive_keys[key] = None
+        self._expensive_keys.move_to_end(key)
+        while len(self._expensive_keys) > self._remember:
+            self._expensive_keys.popitem(last=False)
+
+    async def run(self, client: str, key: Hashable, work: Callable[[], Awaitable[R]]) -> R:
+        """Run ``work`` when this client's turn comes; raise 429/503 errors when it may not wait."""
+        expensive = self.is_expensive(key)
+        ticket = self._admit(client, expensive)
+        try:
+            await ticket.granted
+        except asyncio.CancelledError:  # the client went away while waiting
+            if not ticket.granted.done() or ticket.granted.cancelled():
+                self._withdraw(ticket)
+            else:
+                self._release(ticket.client, ticket.expensive)
+            raise
+        marked = expensive
+        shed = False
+        task = asyncio.ensure_future(work())
+
+        def becomes_expensive() -> None:
+            nonlocal marked, shed
+            self._mark_expensive(key)
+            if self._running_expensive >= self.expensive_slots:
+                shed = True  # over the cap: stopped now rather than holding a worker to the time limit
+                task.cancel()
+                return
+            marked = True
+            self._running_expensive += 1
+
+        timer = (
+            None if expensive else asyncio.get_running_loop().call_later(self.slow_after, becomes_expensive)
+        )
+        try:
+            return await task
+        except asyncio.CancelledError:
+            if not shed:
+                task.cancel()
+                raise
+            self.shed[429] += 1
+            raise TooManyRequestsError(
+                f"the query ran past {self.slow_after:g} s while as many long queries ran as may run at "
+                "once, and was stopped; try again later",
+                self.retry_after,
+            ) from None
+        finally:
+            if timer is not None:
+                timer.cancel()
+            self._release(client, marked)
+
+    def _admit(self, client: str, expensive: bool) -> _Ticket:
+        state = self._clients.setdefault(client, _Client())
+        if state.running + len(state.waiting) >= self.per_client + self.per_client_queue:
+            self.shed[429] += 1
+            raise TooManyRequestsError(
+                f"this client already has {state.running + len(state.waiting)} requests running or "
+                "waiting; wait for their answers",
+                self.retry_after,
+            )
+        if expensive and self._waiting_expensive >= self.expensive_slots:
+            self.shed[429] += 1
+            raise TooManyRequestsError(
+                "this query ran long before, and as many such queries are waiting as may run at once; "
+                "try again later",
+                self.retry_after,
+            )
+        if self._waiting >= self.max_waiting:
+            self.shed[503] += 1
+            raise ServiceBusyError(
+                f"the service is full ({self._waiting} requests waiting)", self.retry_after
+            )
+        ticket = _Ticket(client, expensive, asyncio.get_running_loop().create_future())
+        state.waiting.append(ticket)
+        self._waiting += 1
+        self._waiting_expensive += expensive
+        if len(state.waiting) == 1:
+            self._turns.append(client)
+        self._dispatch()
+        return ticket
+
+    def _withdraw(self, ticket: _Ticket) -> None:
+        state = self._clients[ticket.client]
+        with contextlib.suppress(ValueError):
+            state.waiting.remove(ticket)
+            self._waiting -= 1
+            self._waiting_expensive -= ticket.expensive
+        self._forget(ticket.client)
+
+    def _release(self, client: str, expensive: bool) -> None:
+        self._running -= 1
+        self._running_expensive -= expensive
+        self._clients[client].running -= 1
+        self._forget(client)
+        self._dispatch()
+
+    def _forget(self, client: str) -> None:
+        state = self._clients.get(client)
+        if state is not None and not state.running and not state.waiting:
+            del self._clients[client]
+            with contextlib.suppress(ValueError):
+                self._turns.remove(client)
+
+    def _dispatch(self) -> None:
+        """Grant free workers to waiting tickets, one client at a time in rotation."""
+        passes = len(self._turns)
+        while self._running < self.workers and passes > 0:
+            client = self._turns[0]
+            self._turns.rotate(-1)
+            passes -= 1
+            state = self._clients[client]
+            while state.waiting and state.waiting[0].granted.done():  # cancelled while waiting
+                gone = state.waiting.popleft()
+                self._waiting -= 1
+                self._waiting_expensive -= gone.expensive
+            if not state.waiting or state.running >= self.per_client:
+                if not state.waiting:
+                    self._turns.remove(client)
+                continue
+            ticket = state.waiting[0]
+            if ticket.expensive and self._running_expensive >= self.expensive_slots:
+                continue
+            state.waiting.popleft()
+            self._waiting -= 1
+            self._waiting_expensive -= ticket.expensive
+            state.running += 1
+            self._running += 1
+            self._running_expensive += ticket.expensive
+            if not state.waiting:
+                self._turns.remove(client)
+            ticket.granted.set_result(None)
+            passes = len(self._turns)  # someone was served: everyone else gets another look
+
+
+def client_address(peer: str | None, forwarded_for: Sequence[str], trusted_proxies: frozenset[str]) -> str:
+    """The client's address: the peer's, or, when the peer is a trusted proxy, the forwarded one.
+
+    ``forwarded_for`` holds the X-Forwarded-For header's values in order. Walking from the right, every
+    address a trusted proxy added is passed over; the first other one is the client (the leftmost, if all
+    are trusted). A client cannot pose as another by sending the header itself: only trusted proxies'
+    additions are believed.
+
+    >>> client_address("10.0.0.5", ["203.0.113.7, 10.0.0.9"], frozenset({"10.0.0.5", "10.0.0.9"}))
+    '203.0.113.7'
+    >>> client_address("198.51.100.2", ["203.0.113.7"], frozenset({"10.0.0.5"}))
+    '198.51.100.2'
+    """
+    address = peer or "unknown"
+    if address not in trusted_proxies:
+        return address
+    hops = [hop.strip() for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = hop
+        if hop not in trusted_proxies:
+            return hop
+    return address
+
+
+#: how long a 429 is held before it is sent: a client that retries at once cannot spin the service
+HOLD_429 = 0.25
+
+
+async def retry_headers(error: BacloKGError) -> dict[str, str]:
+    """The Retry-After header for an error that asks the client to come back (429, 503), if any.
+
+    A 429 is sent only after :data:`HOLD_429` seconds, so that a client ignoring Retry-After slows down.
+    """
+    if isinstance(error, SheddingError):
+        if error.status == 429:
+            await asyncio.sleep(HOLD_429)
+        return {"Retry-After": str(error.retry_after)}
+    return {"Retry-After": "1"} if error.status == 503 else {}

@@ -1,0 +1,167 @@
+"""``python -m bench.fairness``: how long light queries wait while heavy clients hammer the service.
+
+The workload of issue 12: each heavy client sends a three-way cross product of the whole graph and sends
+it again as soon as it is answered (whatever the answer); meanwhile a light client sends the label of
+baclofen, with a different LIMIT each time (so no cache helps), from a new connection every 50 ms for
+12 s. Each client has its own loopback address (127.0.0.2 for the light one, 127.0.0.10 and up for the
+heavy ones), so a service can tell them apart as it would tell apart clients on a network.
+
+BacloKG (``baclokg serve`` with its defaults) and the Oxigraph server (``oxigraph serve-read-only`` on
+the same data) run the same workload one after the other in one run::
+
+    python -m bench.fairness --heavy 2 --heavy 8 [--ref HEAD] [--out bench/results/fairness.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from baclokg.export import graph_bytes
+
+from .__main__ import BIN, Peer, free_port
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LIGHT = (
+    "SELECT ?label WHERE { <http://purl.obolibrary.org/obo/CHEBI_2972> "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT %d"
+)
+ACCEPT = {"Accept": "application/sparql-results+json"}
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def workload(url: str, heavy: int, seconds: float = 12.0, interval: float = 0.05) -> dict[str, Any]:
+    """Run the workload against a SPARQL endpoint; the light latencies and the heavy clients' answers."""
+    stop = threading.Event()
+    heavy_statuses: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def hammer(number: int) -> None:
+        transport = httpx.HTTPTransport(local_address=f"127.0.0.{10 + number}")
+        with httpx.Client(transport=transport, timeout=60) as client:
+            while not stop.is_set():
+                try:
+                    status = str(client.post(url, data={"query": HEAVY}, headers=ACCEPT).status_code)
+                except httpx.HTTPError as error:
+                    status = type(error).__name__
+                with lock:
+                    heavy_statuses[status] += 1
+
+    light: list[tuple[float, int | str]] = []
+
+    def ask(limit: int) -> None:
+        transport = httpx.HTTPTransport(local_address="127.0.0.2")
+        began = time.perf_counter()
+        try:
+            with httpx.Client(transport=transport, timeout=60) as client:
+                answer = client.get(url, params={"query": LIGHT % limit}, headers=ACCEPT)
+                status: int | str = answer.status_code
+        except httpx.HTTPError as error:
+            status = type(error).__name__
+        with lock:
+            light.append((time.perf_counter() - began, status))
+
+    heavies = [threading.Thread(target=hammer, args=(n,), daemon=True) for n in range(heavy)]
+    for thread in heavies:
+        thread.start()
+    time.sleep(1.0)  # the heavy clients are at it before the first light query
+    asks = []
+    began = time.perf_counter()
+    limit = 1
+    while time.perf_counter() - began < seconds:
+        thread = threading.Thread(target=ask, args=(limit,), daemon=True)
+        thread.start()
+        asks.append(thread)
+        limit += 1
+        time.sleep(max(0.0, began + limit * interval - time.perf_counter()))
+    for thread in asks:
+        thread.join(90)
+    stop.set()
+    for thread in heavies:
+        thread.join(90)
+    waits = [seconds * 1000 for seconds, _ in light]
+    return {
+        "heavy_clients": heavy,
+        "light_sent": len(asks),
+        "light_answered": len(light),
+        "light_statuses": dict(Counter(str(status) for _, status in light)),
+        "light_p50_ms": round(statistics.median(waits), 1),
+        "light_p99_ms": round(_percentile(waits, 0.99), 1),
+        "light_max_ms": round(max(waits), 1),
+        "heavy_statuses": dict(heavy_statuses),
+    }
+
+
+def peers(folder: Path) -> list[Peer]:
+    """BacloKG with its defaults, and the Oxigraph server on the same data."""
+    data = folder / "baclokg.nt"
+    data.write_bytes(graph_bytes("ntriples"))
+    subprocess.run(
+        [str(BIN / "oxigraph"), "load", "--location", str(folder / "oxigraph"), "--file", str(data)],
+        check=True,
+        capture_output=True,
+    )
+    ports = [free_port(), free_port()]
+    return [
+        Peer("baclokg", [str(BIN / "baclokg"), "serve", "--port", str(ports[0])], "/sparql", ports[0]),
+        Peer(
+            "oxigraph",
+            [
+                str(BIN / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(folder / "oxigraph"),
+                "--bind",
+                f"127.0.0.1:{ports[1]}",
+            ],
+            "/query",
+            ports[1],
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--heavy", type=int, action="append", help="heavy clients (repeat) [2 and 8]")
+    parser.add_argument("--seconds", type=float, default=12.0)
+    parser.add_argument("--peer", action="append", help="only these peers (baclokg, oxigraph) [both]")
+    parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON here")
+    args = parser.parse_args(argv)
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for peer in peers(Path(folder)):
+            if args.peer and peer.name not in args.peer:
+                continue
+            peer.start()
+            try:
+                for heavy in args.heavy or [2, 8]:
+                    figures = {"peer": peer.name, **workload(peer.url, heavy, args.seconds)}
+                    print(json.dumps(figures), file=sys.stderr)
+                    results.append(figures)
+                    time.sleep(12)  # the last heavy queries end (the time limit is 10 s)
+            finally:
+                peer.stop()
+    text = json.dumps(results, indent=2) + "\n"
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    print(text, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Fair admission to the query workers: turns by client, a cap on expensive queries, shedding with 429/503.
+
+The rules are tested on :class:`~baclokg.service.admission.Admission` directly (with stand-in work that
+waits on events, so nothing depends on timing), and once end to end on a real server with clients on
+distinct loopback addresses. How long light queries wait under load is measured by
+``python -m bench.fairness``, not here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import Counter
+
+import httpx
+import pytest
+
+from baclokg.errors import ServiceBusyError, TooManyRequestsError
+from baclokg.service.admission import Admission, client_address
+
+from .conftest import Server
+
+
+def _admission(**overrides: float) -> Admission:
+    options = {"workers": 1, "expensive_slots": 1, "per_client": 1, "per_client_queue": 8, "slow_after": 60.0}
+    options.update(overrides)
+    return Admission(**options)  # type: ignore[arg-type]
+
+
+def test_clients_take_turns() -> None:
+    async def scenario() -> list[str]:
+        admission = _admission()
+        gate = asyncio.Event()
+        order: list[str] = []
+
+        async def work(name: str) -> str:
+            order.append(name)
+            await gate.wait()
+            return name
+
+        first = asyncio.create_task(admission.run("a", "a1", lambda: work("a1")))
+        await asyncio.sleep(0)
+        queued = [asyncio.create_task(admission.run("a", k, lambda k=k: work(k))) for k in ("a2", "a3")]
+        await asyncio.sleep(0)
+        queued.append(asyncio.create_task(admission.run("b", "b1", lambda: work("b1"))))
+        await asyncio.sleep(0)
+        gate.set()
+        await asyncio.gather(first, *queued)
+        return order
+
+    # b came after a's second and third requests, but a client's queue delays only that client
+    assert asyncio.run(scenario()) == ["a1", "a2", "b1", "a3"]
+
+
+def test_a_client_past_its_queue_gets_429_and_others_are_still_served() -> None:
+    async def scenario() -> None:
+        admission = _admission(per_client_queue=1)
+        gate = asyncio.Event()
+
+        async def work() -> None:
+            await gate.wait()
+
+        running = asyncio.create_task(admission.run("a", 1, work))
+        await asyncio.sleep(0)
+        waiting = asyncio.create_task(admission.run("a", 2, work))
+        await asyncio.sleep(0)
+        with pytest.raises(TooManyRequestsError) as refused:
+            await admission.run("a", 3, work)
+        assert refused.value.status == 429
+        assert refused.value.retry_after >= 1
+        other = asyncio.create_task(admission.run("b", 4, work))
+        await asyncio.sleep(0)
+        gate.set()
+        await asyncio.gather(running, waiting, other)
+
+    asyncio.run(scenario())
+
+
+def test_a_full_service_answers_503() -> None:
+    async def scenario() -> None:
+        admission = _admission(max_waiting=1)
+        gate = asyncio.Event()
+
+        async def work() -> None:
+            await gate.wait()
+
+        tasks = [asyncio.create_task(admission.run(c, c, work)) for c in ("a", "b")]
+        await asyncio.sleep(0)
+        with pytest.raises(ServiceBusyError) as refused:
+            await admission.run("c", "c", work)
+        assert refused.value.status == 503
+        gate.set()
+        await asyncio.gather(*tasks)
+
+    asyncio.run(scenario())
+
+
+def test_a_query_that_turns_expensive_over_the_cap_is_stopped_with_429() -> None:
+    async def scenario() -> tuple[str, bool]:
+        admission = _admission(workers=3, expensive_slots=1, per_client=3, slow_after=0.01)
+        gate = asyncio.Event()
+        cancelled = asyncio.Event()
+
+        async def slow() -> str:
+            try:
+                await gate.wait()
+            except asyncio.CancelledError:
+                cancelled.set()
+                raise
+            return "done"
+
+        first = asyncio.create_task(admission.run("a", "q1", slow))
+        await asyncio.sleep(0.05)  # q1 is expensive now, and holds the only expensive slot
+        with pytest.raises(TooManyRequestsError):
+            await admission.run("b", "q2", slow)  # turns expensive while q1 runs: stopped
+        quick = await admission.run("c", "q3", lambda: asyncio.sleep(0, "quick"))  # still served
+        gate.set()
+        assert await first == "done"
+        assert admission.is_expensive("q2")
+        return quick, cancelled.is_set()
+
+    assert asyncio.run(scenario()) == ("quick", True)
+
+
+def test_a_known_expensive_query_is_shed_before_it_starts_when_its_slots_have_a_queue() -> None:
+    async def scenario() -> None:
+        admission = _admission(workers=4, expensive_slots=1, per_client=4, slow_after=0.01)
+        gate = asyncio.Event()
+
+        async def slow() -> None:
+            await gate.wait()
+
+        running = asyncio.create_task(admission.run("a", "heavy", slow))
+        await asyncio.sleep(0.05)
+        waiting = asyncio.create_task(admission.run("b", "heavy", slow))  # waits for the slot
+        await asyncio.sleep(0)
+        with pytest.raises(TooManyRequestsError, match="ran long before"):
+            await admission.run("c", "heavy", slow)
+        gate.set()
+        await asyncio.gather(running, waiting)
+
+    asyncio.run(scenario())
+
+
+def test_a_cancelled_wait_gives_its_place_back() -> None:
+    async def scenario() -> dict[str, int]:
+        admission = _admission()
+        gate = asyncio.Event()
+
+        async def work() -> None:
+            await gate.wait()
+
+        running = asyncio.create_task(admission.run("a", 1, work))
+        await asyncio.sleep(0)
+        gone = asyncio.create_task(admission.run("b", 2, work))
+        await asyncio.sleep(0)
+        gone.cancel()
+        await asyncio.sleep(0)
+        gate.set()
+        await running
+        return admission.stats()
+
+    stats = asyncio.run(scenario())
+    assert (stats["running"], stats["waiting"], stats["free"]) == (0, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "client"),
+    [
+        ("10.0.0.5", ["203.0.113.7"], {"10.0.0.5"}, "203.0.113.7"),
+        ("10.0.0.5", ["198.51.100.1, 203.0.113.7, 10.0.0.9"], {"10.0.0.5", "10.0.0.9"}, "203.0.113.7"),
+        # a client that is no trusted proxy cannot name another client
+        ("198.51.100.2", ["203.0.113.7"], {"10.0.0.5"}, "198.51.100.2"),
+        ("198.51.100.2", ["203.0.113.7"], set(), "198.51.100.2"),
+        ("10.0.0.5", [], {"10.0.0.5"}, "10.0.0.5"),
+    ],
+)
+def test_the_client_is_its_address_through_trusted_proxies_only(
+    peer: str, forwarded: list[str], trusted: set[str], client: str
+) -> None:
+    assert client_address(peer, forwarded, frozenset(trusted)) == client
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LIGHT = "SELECT ?l WHERE { <http://purl.obolibrary.org/obo/CHEBI_2972> ?p ?l } LIMIT %d"
+JSON = {"Accept": "application/sparql-results+json"}
+
+
+def test_heavy_clients_are_shed_and_light_queries_answered() -> None:
+    server = Server("--workers", "4", "--expensive-workers", "1", "--timeout", "5")
+    stop = threading.Event()
+    heavy: Counter[int] = Counter()
+
+    def hammer(number: int) -> None:
+        transport = httpx.HTTPTransport(local_address=f"127.0.0.{20 + number}")
+        with httpx.Client(transport=transport, timeout=30) as client:
+            while not stop.is_set():
+                response = client.post(server.url + "/sparql", data={"query": HEAVY}, headers=JSON)
+                heavy[response.status_code] += 1
+                if response.status_code == 429:
+                    assert int(response.headers["retry-after"]) >= 1
+
+    try:
+        threads = [threading.Thread(target=hammer, args=(n,)) for n in range(3)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)
+        light = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=30)
+        answers = [
+            light.get(server.url + "/sparql", params={"query": LIGHT % n}, headers=JSON) for n in range(1, 31)
+        ]
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+        assert [a.status_code for a in answers] == [200] * 30
+        assert heavy[429] > 0, heavy  # three clients, one expensive slot: the others are shed
+        assert set(heavy) <= {200, 429, 503}, heavy
+    finally:
+        stop.set()
+        server.stop()
