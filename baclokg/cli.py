@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -258,6 +259,16 @@ def query(
     help="HTTP server processes sharing the port, each with its own cache, query workers and fairness "
     "[default: 1: one process sees every client, so it can be fair to each].",
 )
+@click.option(
+    "--store-cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the on-disk stores, built once per set of data files and opened read-only by every "
+    "process [default: $BACLOKG_CACHE, else ~/.cache/baclokg].",
+)
+@click.option(
+    "--in-memory", is_flag=True, help="Load the graph into each process's memory instead (no on-disk store)."
+)
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates that carry the token (never LOAD).")
 @click.option(
     "--update-token",
@@ -281,6 +292,8 @@ def serve(
     max_memory_bytes: int | None,
     no_validate: bool,
     http_workers: int | None,
+    store_cache: Path | None,
+    in_memory: bool,
     allow_update: bool,
     update_token: str | None,
 ) -> None:
@@ -297,9 +310,20 @@ def serve(
     cores = os.cpu_count() or 1
     http_workers = http_workers or 1
     workers = workers or max(1, (2 * cores + 2) // http_workers)
-    kg = load(extra, engine=engine)  # type: ignore[arg-type]
-    if extra and not no_validate:
+    if not in_memory and engine == "oxigraph":
+        from .paths import cache_dir
+
+        store_cache = store_cache or cache_dir()
+    else:
+        store_cache = None
+    began = time.perf_counter()
+    kg = load(extra, engine=engine, store_cache=store_cache)  # type: ignore[arg-type]
+    if extra and not no_validate and not (kg.disk is not None and kg.disk.validated):
         _check_served(kg, extra)
+        if kg.disk is not None:
+            kg.disk.mark_validated()
+    where = f"store {kg.disk.path}" if kg.disk is not None else "in memory"
+    click.echo(f"BacloKG: graph ready in {time.perf_counter() - began:.1f} s ({where})", err=True)
     settings = Settings(
         timeout=timeout,
         max_request_bytes=max_request_bytes,
@@ -337,6 +361,7 @@ def serve(
             **dataclasses.asdict(settings),
             "extra": [str(p) for p in kg.extra],
             "engine": engine,
+            "store_cache": str(store_cache) if store_cache is not None else None,
             "parent": os.getpid(),
         }
         os.environ[CONFIG_VARIABLE] = json.dumps(config)

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
 from . import queries as named_queries
+from .disk_store import DiskStore, open_store
 from .drug import build_drug, statement_words
 from .errors import NotFoundError, ParameterError, QueryError
 from .models import Comedication, Drug, Words
@@ -40,8 +41,12 @@ class KnowledgeGraph:
     ['baclofen']
     """
 
-    def __init__(self, dataset: Dataset, *, engine: Engine, extra: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, dataset: Dataset, *, engine: Engine, extra: Sequence[Path] = (), disk: DiskStore | None = None
+    ) -> None:
         self._dataset = dataset
+        #: the read-only on-disk store behind the dataset, if it was opened from one (``store_cache``)
+        self.disk = disk
         self.engine: Engine = engine
         #: the user's files loaded beside the bundled graphs
         self.extra: tuple[Path, ...] = tuple(extra)
@@ -51,6 +56,14 @@ class KnowledgeGraph:
         store = dataset.store
         #: the pyoxigraph store behind the Oxigraph engine, queried directly on the hot path
         self._ox: ox.Store | None = store._inner if isinstance(store, OxigraphStore) else None
+
+    @property
+    def oxigraph_store(self) -> ox.Store | None:
+        """The pyoxigraph store behind the Oxigraph engine (None on the rdflib engine).
+
+        Read it each time: the first update of a graph opened from an on-disk store moves it to memory.
+        """
+        return self._ox
 
     @property
     def graph(self) -> Dataset:
@@ -65,6 +78,10 @@ class KnowledgeGraph:
             if isinstance(g.identifier, URIRef) and str(g.identifier) != "urn:x-rdflib:default"
         )
 
+    def named_graph(self, iri: str) -> Graph:
+        """One named graph, to read (it never creates the graph, so it works on a read-only store too)."""
+        return Graph(store=self._dataset.store, identifier=URIRef(iri))
+
     def update(self, text: str, base: str | None = None) -> None:
         """Apply a SPARQL update to the named graphs, and forget what was read from the graph before it.
 
@@ -72,9 +89,20 @@ class KnowledgeGraph:
         named graphs. A malformed update raises :class:`~baclokg.errors.QueryError` and changes nothing.
         """
         inspect_update(text)  # LOAD, SERVICE and writes into the default graph are refused
+        if self.disk is not None and self._ox is not None:
+            self._overlay(self._ox)
         apply_update(self._dataset, text, base)
         self._names, self._words = None, None
         self._checkers.clear()
+
+    def _overlay(self, shared: ox.Store) -> None:
+        """Copy the read-only on-disk store into memory, where updates go (it is never written)."""
+        memory = ox.Store()
+        memory.bulk_extend(shared.quads_for_pattern(None, None, None, None))
+        dataset = Dataset(store=OxigraphStore(store=memory))
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace, override=True, replace=True)
+        self._dataset, self._ox, self.disk = dataset, memory, None
 
     def statement_words(self) -> dict[str, tuple[Words, ...]]:
         """Every statement's words (quotes first, then paraphrases), read once."""
@@ -215,15 +243,28 @@ def load(
     extra: Sequence[str | Path] = (),
     *,
     engine: Engine = "oxigraph",
+    store_cache: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Load the bundled knowledge graph, plus the user's own RDF files, into a new store.
 
     Extra files keep their triples in a named graph named after the file's ``file:`` IRI.
     A file that cannot be parsed raises :class:`~baclokg.errors.DataError` and nothing is loaded.
+
+    With ``store_cache`` (Oxigraph engine), the graph is an on-disk store in that folder, built by the
+    first process that asks for these files and opened read-only by every later one (see
+    :mod:`baclokg.disk_store`); updates then go to an in-memory copy.
     """
-    dataset = new_dataset(engine)
     bundled = bundled_graphs()
     files: list[tuple[Path, str]] = [(g.path, g.iri) for g in bundled]
     files += [(Path(p), Path(p).resolve().as_uri()) for p in extra]
-    load_files(dataset, files, reserved={g.iri for g in bundled})
-    return KnowledgeGraph(dataset, engine=engine, extra=[Path(p).resolve() for p in extra])
+    reserved = {g.iri for g in bundled}
+    resolved = [Path(p).resolve() for p in extra]
+    if store_cache is not None and engine == "oxigraph":
+        disk = open_store(files, reserved, Path(store_cache))
+        dataset = Dataset(store=OxigraphStore(store=disk.store))
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace, override=True, replace=True)
+        return KnowledgeGraph(dataset, engine=engine, extra=resolved, disk=disk)
+    dataset = new_dataset(engine)
+    load_files(dataset, files, reserved=reserved)
+    return KnowledgeGraph(dataset, engine=engine, extra=resolved)

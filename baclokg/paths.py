@@ -13,6 +13,7 @@ from pathlib import Path
 
 __all__ = [
     "annotations_file",
+    "cache_dir",
     "comedication_rules_file",
     "context_file",
     "data_root",
@@ -90,3 +91,16 @@ def comedication_rules_file() -> Path:
 def reference_set_file() -> Path:
     """The co-medication reference set that ``baclokg fmt`` builds from the extract and the rules."""
     return graph_dir() / "comedications.ttl"
+
+
+def cache_dir() -> Path:
+    """Where BacloKG keeps what it builds once (the service's on-disk stores).
+
+    ``$BACLOKG_CACHE`` if set, else ``$XDG_CACHE_HOME/baclokg``, else ``~/.cache/baclokg``.
+    """
+    import os
+
+    if os.environ.get("BACLOKG_CACHE"):
+        return Path(os.environ["BACLOKG_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "baclokg"

@@ -34,6 +34,7 @@ def measure(drugs: int, runs: int, seed: int = 12) -> dict[str, object]:
         began = time.perf_counter()
         kg = baclokg.load([path], engine="oxigraph")
         load = time.perf_counter() - began
+        print(f"{triples} extra triples loaded in {load:.1f} s", file=sys.stderr, flush=True)
     chooser = random.Random(seed)
     names = [f"{synthetic.ENTITY}synthetic-drug-{index}" for index in range(drugs)]
     figures: dict[str, dict[str, float]] = {}
@@ -52,6 +53,7 @@ def measure(drugs: int, runs: int, seed: int = 12) -> dict[str, object]:
             "p50_ms": round(statistics.median(times), 2),
             "p99_ms": round(times[min(len(times) - 1, round(0.99 * (len(times) - 1)))], 2),
         }
+        print(query.id, figures[query.id], file=sys.stderr, flush=True)
     return {"drugs": drugs, "extra_triples": triples, "total_triples": len(kg), "load_s": round(load, 2),
             "queries": figures}  # fmt: skip
 

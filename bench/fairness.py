@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -144,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
+        os.environ["BACLOKG_CACHE"] = str(Path(folder) / "store-cache")  # the service's on-disk store
         for peer in peers(Path(folder)):
             if args.peer and peer.name not in args.peer:
                 continue

@@ -62,7 +62,9 @@ def free_port() -> int:
 class Server:
     """A real ``baclokg serve`` process on a loopback port (a free one unless given)."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, *args: str, env: dict[str, str] | None = None, port: int | None = None, start: bool = True
+    ) -> None:
         self.args = args
         self.env = {**os.environ, **(env or {})}
         self.port = port or free_port()
@@ -70,7 +72,8 @@ class Server:
         self.process: subprocess.Popen[str] | None = None
         # the server's log goes to a file: a pipe nobody reads would fill and stall the server
         self.log = tempfile.TemporaryFile(mode="a+", encoding="utf-8")  # noqa: SIM115 (appends only)
-        self.start()
+        if start:
+            self.start()
 
     def start(self, timeout: float = 90) -> float:
         """Start the server and wait until it answers; return the seconds that took."""

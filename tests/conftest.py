@@ -19,6 +19,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ENGINES = ("oxigraph", "rdflib")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def store_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The service's on-disk stores go to a temporary folder (inherited by every process started)."""
+    folder = tmp_path_factory.mktemp("store-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BACLOKG_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session", params=ENGINES)
 def kg(request: pytest.FixtureRequest) -> KnowledgeGraph:
     """The bundled graph on each engine (read-only, so it can be shared)."""

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from baclokg.errors import ServiceBusyError, TooManyRequestsError
-from baclokg.service.admission import Admission, client_address
+from baclokg.service.admission import Admission, client_address, cpu_seconds
 
 from .conftest import Server
 
@@ -39,11 +39,11 @@ def test_clients_take_turns() -> None:
             await gate.wait()
             return name
 
-        first = asyncio.create_task(admission.run("a", "a1", lambda: work("a1")))
+        first = asyncio.create_task(admission.run("a", "a1", lambda _: work("a1")))
         await asyncio.sleep(0)
-        queued = [asyncio.create_task(admission.run("a", k, lambda k=k: work(k))) for k in ("a2", "a3")]
+        queued = [asyncio.create_task(admission.run("a", k, lambda _, k=k: work(k))) for k in ("a2", "a3")]
         await asyncio.sleep(0)
-        queued.append(asyncio.create_task(admission.run("b", "b1", lambda: work("b1"))))
+        queued.append(asyncio.create_task(admission.run("b", "b1", lambda _: work("b1"))))
         await asyncio.sleep(0)
         gate.set()
         await asyncio.gather(first, *queued)
@@ -61,15 +61,15 @@ def test_a_client_past_its_queue_gets_429_and_others_are_still_served() -> None:
         async def work() -> None:
             await gate.wait()
 
-        running = asyncio.create_task(admission.run("a", 1, work))
+        running = asyncio.create_task(admission.run("a", 1, lambda _: work()))
         await asyncio.sleep(0)
-        waiting = asyncio.create_task(admission.run("a", 2, work))
+        waiting = asyncio.create_task(admission.run("a", 2, lambda _: work()))
         await asyncio.sleep(0)
         with pytest.raises(TooManyRequestsError) as refused:
-            await admission.run("a", 3, work)
+            await admission.run("a", 3, lambda _: work())
         assert refused.value.status == 429
         assert refused.value.retry_after >= 1
-        other = asyncio.create_task(admission.run("b", 4, work))
+        other = asyncio.create_task(admission.run("b", 4, lambda _: work()))
         await asyncio.sleep(0)
         gate.set()
         await asyncio.gather(running, waiting, other)
@@ -85,10 +85,10 @@ def test_a_full_service_answers_503() -> None:
         async def work() -> None:
             await gate.wait()
 
-        tasks = [asyncio.create_task(admission.run(c, c, work)) for c in ("a", "b")]
+        tasks = [asyncio.create_task(admission.run(c, c, lambda _: work())) for c in ("a", "b")]
         await asyncio.sleep(0)
         with pytest.raises(ServiceBusyError) as refused:
-            await admission.run("c", "c", work)
+            await admission.run("c", "c", lambda _: work())
         assert refused.value.status == 503
         gate.set()
         await asyncio.gather(*tasks)
@@ -110,11 +110,11 @@ def test_a_query_that_turns_expensive_over_the_cap_is_stopped_with_429() -> None
                 raise
             return "done"
 
-        first = asyncio.create_task(admission.run("a", "q1", slow))
+        first = asyncio.create_task(admission.run("a", "q1", lambda _: slow()))
         await asyncio.sleep(0.05)  # q1 is expensive now, and holds the only expensive slot
         with pytest.raises(TooManyRequestsError):
-            await admission.run("b", "q2", slow)  # turns expensive while q1 runs: stopped
-        quick = await admission.run("c", "q3", lambda: asyncio.sleep(0, "quick"))  # still served
+            await admission.run("b", "q2", lambda _: slow())  # turns expensive while q1 runs: stopped
+        quick = await admission.run("c", "q3", lambda _: asyncio.sleep(0, "quick"))  # still served
         gate.set()
         assert await first == "done"
         assert admission.is_expensive("q2")
@@ -131,12 +131,12 @@ def test_a_known_expensive_query_is_shed_before_it_starts_when_its_slots_have_a_
         async def slow() -> None:
             await gate.wait()
 
-        running = asyncio.create_task(admission.run("a", "heavy", slow))
+        running = asyncio.create_task(admission.run("a", "heavy", lambda _: slow()))
         await asyncio.sleep(0.05)
-        waiting = asyncio.create_task(admission.run("b", "heavy", slow))  # waits for the slot
+        waiting = asyncio.create_task(admission.run("b", "heavy", lambda _: slow()))  # waits for the slot
         await asyncio.sleep(0)
         with pytest.raises(TooManyRequestsError, match="ran long before"):
-            await admission.run("c", "heavy", slow)
+            await admission.run("c", "heavy", lambda _: slow())
         gate.set()
         await asyncio.gather(running, waiting)
 
@@ -151,9 +151,9 @@ def test_a_cancelled_wait_gives_its_place_back() -> None:
         async def work() -> None:
             await gate.wait()
 
-        running = asyncio.create_task(admission.run("a", 1, work))
+        running = asyncio.create_task(admission.run("a", 1, lambda _: work()))
         await asyncio.sleep(0)
-        gone = asyncio.create_task(admission.run("b", 2, work))
+        gone = asyncio.create_task(admission.run("b", 2, lambda _: work()))
         await asyncio.sleep(0)
         gone.cancel()
         await asyncio.sleep(0)
@@ -163,6 +163,32 @@ def test_a_cancelled_wait_gives_its_place_back() -> None:
 
     stats = asyncio.run(scenario())
     assert (stats["running"], stats["waiting"], stats["free"]) == (0, 0, 1)
+
+
+def test_cpu_time_is_read_for_a_process_and_none_for_no_process() -> None:
+    import os
+
+    used = cpu_seconds(os.getpid())
+    assert used is not None
+    assert used > 0
+    assert cpu_seconds(2**22 + 7) is None  # beyond Linux's pid range
+
+
+def test_a_query_waiting_for_the_cpu_is_not_expensive() -> None:
+    """Classified by the CPU time its worker spends: a sleeping worker never becomes expensive."""
+
+    async def scenario() -> bool:
+        admission = _admission(workers=2, expensive_slots=1, per_client=2, slow_after=0.02)
+        import os
+
+        async def idle(started: object) -> None:
+            started(os.getpid())  # type: ignore[operator]  # this process, asleep while it waits
+            await asyncio.sleep(0.15)
+
+        await admission.run("a", "waits", idle)
+        return admission.is_expensive("waits")
+
+    assert asyncio.run(scenario()) is False
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ light one could use. Three rules decide who gets a free worker, and who is shed:
 - Turns: waiting requests are served one client at a time in rotation (not first come, first served),
   so a client that queues many requests delays only itself. A client may run ``per_client`` requests at
   once and have ``per_client_queue`` more waiting; past that it gets ``429 Too Many Requests``.
-- Cost: a request that has run past ``slow_after`` seconds is expensive, and so is its key (the query
-  text and dataset) from then on (remembered for the next ``remember`` keys). Expensive requests may
+- Cost: a request whose worker has spent ``slow_after`` seconds of CPU time on it is expensive (so an
+  ordinary query on a busy machine is not), and so is its key (the query text and dataset) from then on
+  (remembered for the next ``remember`` keys). Expensive requests may
   hold ``expensive_slots`` workers together, leaving the rest for everything else: one that turns
   expensive while that many run is stopped at once (its worker is replaced) and gets 429, and a known
   expensive one that would wait behind as many others as there are such slots is shed with 429 before
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ from typing import TypeVar
 
 from ..errors import BacloKGError, ServiceBusyError, SheddingError, TooManyRequestsError
 
-__all__ = ["HOLD_429", "Admission", "client_address", "retry_headers"]
+__all__ = ["HOLD_429", "Admission", "client_address", "cpu_seconds", "retry_headers"]
 
 R = TypeVar("R")
 
@@ -104,8 +106,15 @@ class Admission:
         while len(self._expensive_keys) > self._remember:
             self._expensive_keys.popitem(last=False)
 
-    async def run(self, client: str, key: Hashable, work: Callable[[], Awaitable[R]]) -> R:
-        """Run ``work`` when this client's turn comes; raise 429/503 errors when it may not wait."""
+    async def run(
+        self, client: str, key: Hashable, work: Callable[[Callable[[int], None]], Awaitable[R]]
+    ) -> R:
+        """Run ``work`` when this client's turn comes; raise 429/503 errors when it may not wait.
+
+        ``work`` is given a callback to call with the process id of the worker that takes the request:
+        the request is then expensive by the CPU time that process spends on it (by wall time where the
+        system does not tell).
+        """
         expensive = self.is_expensive(key)
         ticket = self._admit(client, expensive)
         try:
@@ -118,10 +127,25 @@ class Admission:
             raise
         marked = expensive
         shed = False
-        task = asyncio.ensure_future(work())
+        worker: list[tuple[int, float]] = []  # the worker's process id and its CPU time when it started
 
-        def becomes_expensive() -> None:
-            nonlocal marked, shed
+        def started(pid: int) -> None:
+            cpu = cpu_seconds(pid)
+            if cpu is not None:
+                worker.append((pid, cpu))
+
+        task = asyncio.ensure_future(work(started))
+        loop = asyncio.get_running_loop()
+        timer: asyncio.TimerHandle | None = None
+
+        def check() -> None:
+            nonlocal marked, shed, timer
+            if worker:  # expensive by the CPU time it used, so a busy machine makes nothing look expensive
+                pid, before = worker[0]
+                now = cpu_seconds(pid)
+                if now is not None and now - before < self.slow_after * 0.9:
+                    timer = loop.call_later(self.slow_after, check)
+                    return
             self._mark_expensive(key)
             if self._running_expensive >= self.expensive_slots:
                 shed = True  # over the cap: stopped now rather than holding a worker to the time limit
@@ -130,9 +154,8 @@ class Admission:
             marked = True
             self._running_expensive += 1
 
-        timer = (
-            None if expensive else asyncio.get_running_loop().call_later(self.slow_after, becomes_expensive)
-        )
+        if not expensive:
+            timer = loop.call_later(self.slow_after, check)
         try:
             return await task
         except asyncio.CancelledError:
@@ -256,6 +279,19 @@ def client_address(peer: str | None, forwarded_for: Sequence[str], trusted_proxi
             return hop
     return address
 
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user and system) a process has used so far, from Linux's /proc; None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # after the command name: state is field 3, utime and stime are fields 14 and 15 (man 5 proc)
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 #: how long a 429 is held before it is sent: a client that retries at once cannot spin the service
 HOLD_429 = 0.25

@@ -110,14 +110,17 @@ def app_from_environment() -> ASGIApp:
 
     config = json.loads(os.environ[CONFIG_VARIABLE])
     die_with_parent(config.pop("parent"), signal.SIGTERM)  # not left serving if the supervisor is killed
-    kg = load(config.pop("extra"), engine=config.pop("engine"))
+    kg = load(config.pop("extra"), engine=config.pop("engine"), store_cache=config.pop("store_cache"))
     return create_app(kg, Settings(**config))
 
 
 def query_pool(kg: KnowledgeGraph, settings: Settings) -> WorkerPool[WorkerRequest, Answer]:
     """The pool of query workers, each holding its own copy of ``kg``'s data (not yet started)."""
     extra = tuple(str(path) for path in kg.extra)
-    spec = EvaluatorSpec(extra, kg.engine, settings.max_result_bytes, max_memory=settings.max_memory_bytes)
+    cache = str(kg.disk.path.parent) if kg.disk is not None else None
+    spec = EvaluatorSpec(
+        extra, kg.engine, settings.max_result_bytes, max_memory=settings.max_memory_bytes, store_cache=cache
+    )
     return WorkerPool(
         functools.partial(Evaluator, spec),
         settings.workers,
@@ -191,7 +194,7 @@ def create_app(
         if iri not in kg.named_graphs():
             return PlainTextResponse(f"no graph <{iri}> in this dataset\n", 404)
         fmt = _wants(request)
-        graph = kg.graph.graph(iri)
+        graph = kg.named_graph(iri)
         if fmt is None:
             return HTMLResponse(graph_page(iri, len(graph)))
         body = serialize_graph(graph, fmt)

@@ -83,7 +83,7 @@ def void_description(kg: KnowledgeGraph, endpoint: str) -> Graph:
         subset = URIRef(str(iri))
         graph.add((DATASET, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, VOID.triples, Literal(len(kg.graph.graph(subset)), datatype=XSD.integer)))
+        graph.add((subset, VOID.triples, Literal(len(kg.named_graph(subset)), datatype=XSD.integer)))
         if str(iri).startswith(GRAPH_NS):
             licence, attribution = graph_licence(str(iri).removeprefix(GRAPH_NS))
             graph.add((subset, DCTERMS.license, licence))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 
 from ..errors import BacloKGError, QueryError, RefusedQueryError, ResultTooLargeError
 from ..formats import Format
@@ -34,6 +33,8 @@ class EvaluatorSpec:
     max_result_bytes: int = 64 * 1024 * 1024
     #: the address-space limit of the worker process, in bytes (None: no limit); named in messages
     max_memory: int | None = None
+    #: the folder of the on-disk stores (the store is opened read-only), or None to load into memory
+    store_cache: str | None = None
 
 
 class _CappedWriter:
@@ -68,9 +69,7 @@ class Evaluator:
 
     def __init__(self, spec: EvaluatorSpec) -> None:
         self.spec = spec
-        self.kg = load(spec.extra, engine=spec.engine)  # type: ignore[arg-type]
-        store = self.kg.graph.store
-        self.store: ox.Store | None = store._inner if isinstance(store, OxigraphStore) else None
+        self.kg = load(spec.extra, engine=spec.engine, store_cache=spec.store_cache)  # type: ignore[arg-type]
 
     def __call__(self, request: Request) -> Answer:
         """The answer to one request; every error becomes an answer with its status (never raised)."""
@@ -98,12 +97,12 @@ class Evaluator:
         query = request.query
         default = list(request.default_graphs)
         named = list(request.named_graphs)
-        if self.store is None or could_reach_outside(query):
+        if self.kg.oxigraph_store is None or could_reach_outside(query):
             plan = inspect(query)  # parsed: SERVICE is refused here; other graphs are empty graphs
             kind = plan.kind
         else:
             kind = None  # no such keyword can be in the query: Oxigraph parses it, the result tells its form
-        if self.store is not None:
+        if self.kg.oxigraph_store is not None:
             return self._oxigraph(query, default, named, request.accept, kind, request.base)
         fmt = choose(request.accept, plan.kind)  # type: ignore[arg-type]
         if fmt is None:
@@ -119,7 +118,7 @@ class Evaluator:
         kind: str | None,
         base: str | None,
     ) -> Answer:
-        assert self.store is not None
+        assert self.kg.oxigraph_store is not None
         options: dict[str, Any] = {"base_iri": base} if base else {}
         if default or named:  # the protocol's dataset replaces the query's own FROM clauses
             options["default_graph"] = [ox.NamedNode(iri) for iri in default]
@@ -127,7 +126,7 @@ class Evaluator:
         if kind is not None and choose(accept, kind) is None:  # type: ignore[arg-type]
             return _not_acceptable(kind)
         try:
-            result = self.store.query(query, **options)
+            result = self.kg.oxigraph_store.query(query, **options)
         except SyntaxError as error:
             raise QueryError(f"invalid SPARQL: {error}") from None
         kind = "rdf" if isinstance(result, ox.QueryTriples) else "results"

@@ -197,10 +197,17 @@ class WorkerPool(Generic[M, R]):
                 self._idle.put_nowait(worker)
         return self._idle
 
-    async def run(self, message: M, timeout: float | None = None) -> R:
-        """Answer a message in a worker; raise QueryTimeoutError (after killing it) when it is late."""
+    async def run(
+        self, message: M, timeout: float | None = None, *, started: Callable[[int], None] | None = None
+    ) -> R:
+        """Answer a message in a worker; raise QueryTimeoutError (after killing it) when it is late.
+
+        ``started`` is called with the worker's process id when a worker takes the message.
+        """
         idle = await self._queue()
         worker = await idle.get()
+        if started is not None and worker.process.pid is not None:
+            started(worker.process.pid)
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(None, worker.call, message)
         limit = timeout or self.timeout

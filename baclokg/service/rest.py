@@ -161,7 +161,9 @@ def create_api(endpoint: SparqlEndpoint) -> FastAPI:
 async def _answer(endpoint: SparqlEndpoint, http: Request, key: Hashable, request: WorkerRequest) -> Response:
     """A worker's JSON answer as is; an error as ``{"detail": ...}`` with its status."""
     try:
-        answer = await endpoint.admission.run(endpoint.client(http), key, lambda: endpoint.pool.run(request))
+        answer = await endpoint.admission.run(
+            endpoint.client(http), key, lambda started: endpoint.pool.run(request, started=started)
+        )
     except BacloKGError as error:
         headers = await retry_headers(error)
         return JSONResponse({"detail": str(error)}, error.status, headers=headers)

@@ -127,7 +127,9 @@ class SparqlEndpoint:
         try:  # before a worker parses it: a few thousand levels overflow the parser's stack
             check_complexity(queries[0])
             answer = await self.admission.run(
-                self.client(request), ("query", queries[0], default, named), lambda: self.pool.run(message)
+                self.client(request),
+                ("query", queries[0], default, named),
+                lambda started: self.pool.run(message, started=started),
             )
         except BacloKGError as error:
             return await _failed(error)

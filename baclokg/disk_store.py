@@ -1,0 +1,148 @@
+"""Built once, opened by every process: an on-disk Oxigraph store of the bundled graphs and ``--data``.
+
+The store is a folder named by the SHA-256 of everything that went into it (BacloKG's version, and each
+input file's graph IRI and bytes) in a cache folder (:func:`baclokg.paths.cache_dir` unless given). The
+first start builds it under an exclusive lock, so a second start at the same moment waits and then opens
+the same store; every process then opens it read-only, and the operating system's page cache holds its
+pages once for all of them. A process that uses a store holds a shared lock on it; a build removes the
+stores of other keys that nobody holds. Whether the ``--data`` files passed validation is kept in the
+store's folder, so a restart does not validate them again.
+
+>>> len(store_key([]))
+64
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from .errors import DataError
+
+__all__ = ["DiskStore", "open_store", "store_key"]
+
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+_READY = "ready"
+_VALIDATED = "validated"
+
+
+def store_key(files: Sequence[tuple[Path, str]]) -> str:
+    """The SHA-256 naming the store of these files (path, graph IRI), BacloKG's version included."""
+    from . import __version__
+
+    digest = hashlib.sha256(f"baclokg {__version__}\n".encode())
+    for path, iri in files:
+        digest.update(f"{iri}\n".encode())
+        with Path(path).open("rb") as data:
+            for block in iter(lambda: data.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+@dataclass
+class DiskStore:
+    """An opened, read-only store and the shared lock that keeps it from being removed."""
+
+    path: Path
+    store: ox.Store
+    lock: IO[bytes]
+
+    @property
+    def validated(self) -> bool:
+        """Whether the ``--data`` files of this store passed validation before."""
+        return (self.path / _VALIDATED).is_file()
+
+    def mark_validated(self) -> None:
+        """Remember that the ``--data`` files of this store passed validation."""
+        with contextlib.suppress(OSError):  # a read-only cache only costs a validation next time
+            (self.path / _VALIDATED).touch()
+
+
+def _lock(path: Path, mode: int) -> IO[bytes]:
+    handle = path.open("ab")
+    fcntl.flock(handle, mode)
+    return handle
+
+
+def _remove_stale(folder: Path, keep: str) -> None:
+    """Remove the stores of other keys that no process holds."""
+    for entry in folder.iterdir():
+        name = entry.name.removesuffix(".lock")
+        if not _KEY.match(name) or name == keep or entry.suffix == ".lock":
+            continue
+        lock = folder / f"{name}.lock"
+        try:
+            handle = lock.open("ab")
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # someone uses it
+            handle.close()
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        handle.close()
+
+
+def _build(target: Path, files: Sequence[tuple[Path, str]], reserved: Iterable[str]) -> None:
+    """Parse every file, then write the store beside ``target`` and move it into place."""
+    from oxrdflib import OxigraphStore
+    from rdflib import Dataset
+
+    from .store import load_files
+
+    building = target.with_name(f"{target.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        store = ox.Store(str(building))
+        load_files(Dataset(store=OxigraphStore(store=store)), files, reserved=reserved)
+        store.flush()
+        store.optimize()
+        del store
+        gc.collect()  # the store closes when its last reference goes
+        (building / _READY).touch()
+        building.rename(target)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def open_store(files: Sequence[tuple[Path, str]], reserved: Iterable[str], folder: Path) -> DiskStore:
+    """The read-only store of ``files``, built in ``folder`` first if no process built it before.
+
+    A file that cannot be loaded raises :class:`~baclokg.errors.DataError` and nothing is kept.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DataError(str(folder), f"cannot create the store folder: {error.strerror}") from None
+    key = store_key(files)
+    target = folder / key
+    lock_file = folder / f"{key}.lock"
+    if not (target / _READY).is_file():
+        with _lock(lock_file, fcntl.LOCK_EX):
+            if not (target / _READY).is_file():  # a start that waited finds it built
+                shutil.rmtree(target, ignore_errors=True)
+                _build(target, files, reserved)
+            _remove_stale(folder, key)
+    shared = _lock(lock_file, fcntl.LOCK_SH)
+    try:
+        store = ox.Store.read_only(str(target))
+    except OSError as error:
+        shared.close()
+        raise DataError(str(target), f"cannot open the store: {error}") from None
+    return DiskStore(target, store, shared)
