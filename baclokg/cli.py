@@ -361,7 +361,7 @@ def serve(
             **dataclasses.asdict(settings),
             "extra": [str(p) for p in kg.extra],
             "engine": engine,
-            "store_cache": str(store_cache) if store_cache is not None else None,
+            "store_path": str(kg.disk.path) if kg.disk is not None else None,
             "parent": os.getpid(),
         }
         os.environ[CONFIG_VARIABLE] = json.dumps(config)

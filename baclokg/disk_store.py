@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from .errors import DataError
 
-__all__ = ["DiskStore", "open_store", "store_key"]
+__all__ = ["DiskStore", "open_built", "open_store", "store_key"]
 
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 _READY = "ready"
@@ -99,25 +99,67 @@ def _remove_stale(folder: Path, keep: str) -> None:
 
 
 def _build(target: Path, files: Sequence[tuple[Path, str]], reserved: Iterable[str]) -> None:
-    """Parse every file, then write the store beside ``target`` and move it into place."""
-    from oxrdflib import OxigraphStore
-    from rdflib import Dataset
+    """Parse every file, then bulk-load the store beside ``target`` and move it into place.
 
-    from .store import load_files
+    Each quad goes in twice: in its named graph, and in the default graph, which is their union (a set:
+    the bulk loader keeps one copy of a triple that several graphs hold).
+    """
+    from .formats import by_suffix
+    from .store import SSSOM_SUFFIX, data_error, parse_files
 
+    # a file of triples (N-Triples, Turtle, RDF/XML) is bulk-loaded straight from disk by Oxigraph, twice
+    # (its graph, the union); the rest (graphs of their own, SSSOM, JSON-LD) are parsed here first
+    direct = [
+        (Path(path), iri)
+        for path, iri in files
+        if not Path(path).name.endswith(SSSOM_SUFFIX)
+        and getattr(by_suffix(Path(path).suffix), "name", None) in ("ntriples", "turtle", "rdfxml")
+        and Path(path).is_file()
+    ]
+    parsed = parse_files([f for f in files if (Path(f[0]), f[1]) not in direct], reserved=reserved)
     building = target.with_name(f"{target.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
+    store = ox.Store(str(building))
     try:
-        store = ox.Store(str(building))
-        load_files(Dataset(store=OxigraphStore(store=store)), files, reserved=reserved)
+        for quads in parsed:
+            store.bulk_extend(quads)
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        for path, iri in direct:
+            fmt = by_suffix(path.suffix)
+            assert fmt is not None
+            syntax = fmt.oxigraph
+            assert isinstance(syntax, ox.RdfFormat)
+            for graph in (ox.NamedNode(iri), ox.DefaultGraph()):
+                try:
+                    store.bulk_load(
+                        path=str(path), format=syntax, base_iri=path.resolve().as_uri(), to_graph=graph
+                    )
+                except (SyntaxError, OSError, ValueError) as error:
+                    raise data_error(path, error) from None
         store.flush()
-        store.optimize()
-        del store
-        gc.collect()  # the store closes when its last reference goes
-        (building / _READY).touch()
-        building.rename(target)
-    finally:
+    except BaseException:
+        del store  # closed before its folder goes (the traceback keeps this frame, not the store)
+        gc.collect()
         shutil.rmtree(building, ignore_errors=True)
+        raise
+    del store
+    gc.collect()  # the store closes when its last reference goes
+    (building / _READY).touch()
+    building.rename(target)
+
+
+def open_built(path: Path) -> DiskStore:
+    """A store another process of this service built (:func:`open_store`), opened read-only by its path."""
+    path = Path(path)
+    if not (path / _READY).is_file():
+        raise DataError(str(path), "no store was built here")
+    shared = _lock(path.with_name(f"{path.name}.lock"), fcntl.LOCK_SH)
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError as error:
+        shared.close()
+        raise DataError(str(path), f"cannot open the store: {error}") from None
+    return DiskStore(path, store, shared)
 
 
 def open_store(files: Sequence[tuple[Path, str]], reserved: Iterable[str], folder: Path) -> DiskStore:
@@ -139,10 +181,4 @@ def open_store(files: Sequence[tuple[Path, str]], reserved: Iterable[str], folde
                 shutil.rmtree(target, ignore_errors=True)
                 _build(target, files, reserved)
             _remove_stale(folder, key)
-    shared = _lock(lock_file, fcntl.LOCK_SH)
-    try:
-        store = ox.Store.read_only(str(target))
-    except OSError as error:
-        shared.close()
-        raise DataError(str(target), f"cannot open the store: {error}") from None
-    return DiskStore(target, store, shared)
+    return open_built(target)

@@ -31,8 +31,11 @@ __all__ = [
     "NamedGraph",
     "apply_update",
     "bundled_graphs",
+    "data_error",
+    "load_files",
     "new_dataset",
     "parse_file",
+    "parse_files",
     "read_sssom",
 ]
 
@@ -119,16 +122,21 @@ def parse_file(path: Path, graph_iri: str) -> list[ox.Quad]:
             else ox.Quad(q.subject, q.predicate, q.object, target)
             for q in ox.parse(**source, format=fmt.oxigraph, base_iri=path.resolve().as_uri())  # type: ignore[arg-type]
         ]
-    except SyntaxError as error:
-        raise DataError(
+    except (SyntaxError, OSError, ValueError) as error:
+        raise data_error(path, error) from None
+    return quads
+
+
+def data_error(path: Path, error: Exception) -> DataError:
+    """The :class:`DataError` for a parser's error on ``path``, with its line and column where known."""
+    if isinstance(error, SyntaxError):
+        return DataError(
             str(path),
             _reason(str(error).split(" (line ")[0]),
             getattr(error, "lineno", None),
             getattr(error, "offset", None),
-        ) from None
-    except (OSError, ValueError) as error:
-        raise DataError(str(path), _reason(str(error))) from None
-    return quads
+        )
+    return DataError(str(path), _reason(str(error)))
 
 
 def _reason(message: str) -> str:
@@ -265,8 +273,8 @@ def apply_update(dataset: Dataset, text: str, base: str | None = None) -> None:
             default.addN((s, p, o, default) for s, p, o in graph)
 
 
-def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = ()) -> None:
-    """Parse every file first, then add them all: a broken file leaves the dataset unchanged.
+def parse_files(files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = ()) -> list[list[ox.Quad]]:
+    """Parse every file completely (the quads of each); a broken file raises :class:`DataError`.
 
     A file may not put triples into a ``reserved`` graph (the bundled graphs) other than its own.
     """
@@ -278,5 +286,13 @@ def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved:
         if taken:
             raise DataError(str(path), f"may not add to the bundled graph {sorted(taken)[0]}")
         parsed.append(quads)
-    for quads in parsed:
+    return parsed
+
+
+def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = ()) -> None:
+    """Parse every file first, then add them all: a broken file leaves the dataset unchanged.
+
+    A file may not put triples into a ``reserved`` graph (the bundled graphs) other than its own.
+    """
+    for quads in parse_files(files, reserved=reserved):
         add_quads(dataset, quads)

@@ -110,16 +110,16 @@ def app_from_environment() -> ASGIApp:
 
     config = json.loads(os.environ[CONFIG_VARIABLE])
     die_with_parent(config.pop("parent"), signal.SIGTERM)  # not left serving if the supervisor is killed
-    kg = load(config.pop("extra"), engine=config.pop("engine"), store_cache=config.pop("store_cache"))
+    kg = load(config.pop("extra"), engine=config.pop("engine"), store_path=config.pop("store_path"))
     return create_app(kg, Settings(**config))
 
 
 def query_pool(kg: KnowledgeGraph, settings: Settings) -> WorkerPool[WorkerRequest, Answer]:
     """The pool of query workers, each holding its own copy of ``kg``'s data (not yet started)."""
     extra = tuple(str(path) for path in kg.extra)
-    cache = str(kg.disk.path.parent) if kg.disk is not None else None
+    path = str(kg.disk.path) if kg.disk is not None else None
     spec = EvaluatorSpec(
-        extra, kg.engine, settings.max_result_bytes, max_memory=settings.max_memory_bytes, store_cache=cache
+        extra, kg.engine, settings.max_result_bytes, max_memory=settings.max_memory_bytes, store_path=path
     )
     return WorkerPool(
         functools.partial(Evaluator, spec),

@@ -33,8 +33,8 @@ class EvaluatorSpec:
     max_result_bytes: int = 64 * 1024 * 1024
     #: the address-space limit of the worker process, in bytes (None: no limit); named in messages
     max_memory: int | None = None
-    #: the folder of the on-disk stores (the store is opened read-only), or None to load into memory
-    store_cache: str | None = None
+    #: the service's on-disk store, opened read-only (None: the worker loads the files into memory)
+    store_path: str | None = None
 
 
 class _CappedWriter:
@@ -69,7 +69,7 @@ class Evaluator:
 
     def __init__(self, spec: EvaluatorSpec) -> None:
         self.spec = spec
-        self.kg = load(spec.extra, engine=spec.engine, store_cache=spec.store_cache)  # type: ignore[arg-type]
+        self.kg = load(spec.extra, engine=spec.engine, store_path=spec.store_path)  # type: ignore[arg-type]
 
     def __call__(self, request: Request) -> Answer:
         """The answer to one request; every error becomes an answer with its status (never raised)."""
