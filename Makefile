@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test bench reliability browser debian js lint typecheck fmt validate clean
+.PHONY: serve test bench bench-fairness bench-scale reliability browser debian js lint typecheck fmt validate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ test: $(STAMP) browser debian js lint typecheck
 ## bench: measure against the Oxigraph server and rdflib-endpoint; writes bench/results/ (about 10 minutes)
 bench: $(STAMP) debian
 	$(BIN)/python -m bench --out bench/results
+
+## bench-fairness: light-query waits under heavy clients, BacloKG and the Oxigraph server (about 4 minutes)
+bench-fairness: $(STAMP)
+	$(BIN)/python -m bench.fairness --out bench/results/fairness.json
+
+## bench-scale: the service with 1M more triples (start, restart, memory) and per-drug queries at scale (about 20 minutes)
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench.store --out bench/results/store.json
+	$(BIN)/python -m bench.drugs --out bench/results/drugs.json
 
 ## reliability: the long fuzzing, load, soak, fault, bad-input and attack runs; writes docs/reliability.md (about 15 minutes)
 reliability: $(STAMP) debian

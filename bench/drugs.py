@@ -26,7 +26,7 @@ from baclokg.queries import all_queries
 from . import synthetic
 
 
-def measure(drugs: int, runs: int, seed: int = 12) -> dict[str, object]:
+def measure(drugs: int, runs: int, seed: int = 12, only: tuple[str, ...] = ()) -> dict[str, object]:
     """Load time, size and each competency query's p50 and p99 (ms) at ``drugs`` synthetic drugs."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "synthetic.nt"
@@ -39,7 +39,7 @@ def measure(drugs: int, runs: int, seed: int = 12) -> dict[str, object]:
     names = [f"{synthetic.ENTITY}synthetic-drug-{index}" for index in range(drugs)]
     figures: dict[str, dict[str, float]] = {}
     for query in all_queries():
-        if query.kind != "competency" or "drug" not in query.params:
+        if query.kind != "competency" or "drug" not in query.params or (only and query.id not in only):
             continue
         kg.rows(query.id, drug=chooser.choice(names))
         times = []
@@ -63,8 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drugs", type=int, default=1460)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--query", action="append", default=[], help="only these queries (repeat)")
     args = parser.parse_args(argv)
-    result = measure(args.drugs, args.runs)
+    result = measure(args.drugs, args.runs, only=tuple(args.query))
     text = json.dumps(result, indent=2) + "\n"
     if args.out:
         args.out.write_text(text, encoding="utf-8")
