@@ -99,10 +99,7 @@ class KnowledgeGraph:
         """Copy the read-only on-disk store into memory, where updates go (it is never written)."""
         memory = ox.Store()
         memory.bulk_extend(shared.quads_for_pattern(None, None, None, None))
-        dataset = Dataset(store=OxigraphStore(store=memory))
-        for prefix, namespace in PREFIXES.items():
-            dataset.bind(prefix, namespace, override=True, replace=True)
-        self._dataset, self._ox, self.disk = dataset, memory, None
+        self._dataset, self._ox, self.disk = new_dataset("oxigraph", memory), memory, None
 
     def statement_words(self) -> dict[str, tuple[Words, ...]]:
         """Every statement's words (quotes first, then paraphrases), read once."""
@@ -272,10 +269,7 @@ def load(
             disk = open_built(Path(store_path))
         else:
             disk = open_store(files, reserved, Path(store_cache))  # type: ignore[arg-type]
-        dataset = Dataset(store=OxigraphStore(store=disk.store))
-        for prefix, namespace in PREFIXES.items():
-            dataset.bind(prefix, namespace, override=True, replace=True)
-        return KnowledgeGraph(dataset, engine=engine, extra=resolved, disk=disk)
+        return KnowledgeGraph(new_dataset(engine, disk.store), engine=engine, extra=resolved, disk=disk)
     dataset = new_dataset(engine)
     load_files(dataset, files, reserved=reserved)
     return KnowledgeGraph(dataset, engine=engine, extra=resolved)

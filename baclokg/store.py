@@ -78,15 +78,16 @@ def bundled_graphs() -> list[NamedGraph]:
     return graphs
 
 
-def new_dataset(engine: Engine = "oxigraph") -> Dataset:
-    """An empty dataset; :func:`add_quads` keeps its default graph the union of its named graphs.
+def new_dataset(engine: Engine = "oxigraph", store: ox.Store | None = None) -> Dataset:
+    """A dataset with BacloKG's prefixes bound: empty, or over ``store`` (a pyoxigraph store, Oxigraph
+    engine); :func:`add_quads` keeps its default graph the union of its named graphs.
 
     The union is materialised rather than computed at query time because Oxigraph merges the
     graphs of a union default graph as a bag: a triple kept in two named graphs would match twice,
     where SPARQL's RDF merge matches it once.
     """
     if engine == "oxigraph":
-        dataset = Dataset(store=OxigraphStore())
+        dataset = Dataset(store=OxigraphStore(store=store))
     elif engine == "rdflib":
         dataset = Dataset()
     else:

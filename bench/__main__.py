@@ -127,7 +127,9 @@ def median_run(runs: list[dict[str, float]]) -> dict[str, float | list[float]]:
     return {**best, "rps": statistics.median(rps), "rps_runs": rps, "errors": sum(r["errors"] for r in runs)}
 
 
-def throughput(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+def baclokg_and_oxigraph(folder: Path) -> tuple[Path, list[Peer]]:
+    """The bundled graph as N-Triples in ``folder``, and BacloKG's service (its defaults) and the Oxigraph
+    server (``serve-read-only``, the same data loaded into ``folder``) as peers, not started."""
     data = folder / "baclokg.nt"
     data.write_bytes(graph_bytes("ntriples"))
     subprocess.run(
@@ -135,8 +137,8 @@ def throughput(args: argparse.Namespace, folder: Path) -> dict[str, object]:
         check=True,
         capture_output=True,
     )
-    ports = [free_port() for _ in range(3)]
-    peers = [
+    ports = [free_port(), free_port()]
+    return data, [
         Peer("baclokg", [str(BIN / "baclokg"), "serve", "--port", str(ports[0])], "/sparql", ports[0]),
         Peer(
             "oxigraph",
@@ -151,6 +153,13 @@ def throughput(args: argparse.Namespace, folder: Path) -> dict[str, object]:
             "/query",
             ports[1],
         ),
+    ]
+
+
+def throughput(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    data, peers = baclokg_and_oxigraph(folder)
+    port = free_port()
+    peers += [
         Peer(
             "rdflib-endpoint",
             [
@@ -160,10 +169,10 @@ def throughput(args: argparse.Namespace, folder: Path) -> dict[str, object]:
                 "--host",
                 "127.0.0.1",
                 "--port",
-                str(ports[2]),
+                str(port),
             ],
             "/",
-            ports[2],
+            port,
         ),
     ]
     queries = mix()

@@ -12,7 +12,6 @@ A query about one drug must not slow down as drugs are added: the target is a p5
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -24,6 +23,7 @@ import baclokg
 from baclokg.queries import all_queries
 
 from . import synthetic
+from .report import emit_json
 
 
 def measure(drugs: int, runs: int, seed: int = 12, only: tuple[str, ...] = ()) -> dict[str, object]:
@@ -66,10 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query", action="append", default=[], help="only these queries (repeat)")
     args = parser.parse_args(argv)
     result = measure(args.drugs, args.runs, only=tuple(args.query))
-    text = json.dumps(result, indent=2) + "\n"
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    print(text, end="")
+    emit_json(result, args.out)
     return 0
 
 

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,9 +28,8 @@ from typing import Any
 
 import httpx
 
-from baclokg.export import graph_bytes
-
-from .__main__ import BIN, Peer, free_port
+from .__main__ import baclokg_and_oxigraph
+from .report import emit_json
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 LIGHT = (
@@ -108,34 +106,6 @@ def workload(url: str, heavy: int, seconds: float = 12.0, interval: float = 0.05
     }
 
 
-def peers(folder: Path) -> list[Peer]:
-    """BacloKG with its defaults, and the Oxigraph server on the same data."""
-    data = folder / "baclokg.nt"
-    data.write_bytes(graph_bytes("ntriples"))
-    subprocess.run(
-        [str(BIN / "oxigraph"), "load", "--location", str(folder / "oxigraph"), "--file", str(data)],
-        check=True,
-        capture_output=True,
-    )
-    ports = [free_port(), free_port()]
-    return [
-        Peer("baclokg", [str(BIN / "baclokg"), "serve", "--port", str(ports[0])], "/sparql", ports[0]),
-        Peer(
-            "oxigraph",
-            [
-                str(BIN / "oxigraph"),
-                "serve-read-only",
-                "--location",
-                str(folder / "oxigraph"),
-                "--bind",
-                f"127.0.0.1:{ports[1]}",
-            ],
-            "/query",
-            ports[1],
-        ),
-    ]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heavy", type=int, action="append", help="heavy clients (repeat) [2 and 8]")
@@ -146,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         os.environ["BACLOKG_CACHE"] = str(Path(folder) / "store-cache")  # the service's on-disk store
-        for peer in peers(Path(folder)):
+        for peer in baclokg_and_oxigraph(Path(folder))[1]:
             if args.peer and peer.name not in args.peer:
                 continue
             peer.start()
@@ -158,10 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                     time.sleep(12)  # the last heavy queries end (the time limit is 10 s)
             finally:
                 peer.stop()
-    text = json.dumps(results, indent=2) + "\n"
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    print(text, end="")
+    emit_json(results, args.out)
     return 0
 
 

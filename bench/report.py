@@ -126,6 +126,14 @@ def plot(results: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def emit_json(result: object, out: Path | None) -> None:
+    """Print a benchmark's figures as indented JSON, and write them to ``out`` as well if given."""
+    text = json.dumps(result, indent=2) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    print(text, end="")
+
+
 def write_report(results: dict[str, Any], folder: Path) -> None:
     (folder / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     (folder / "results.md").write_text(markdown(results))

@@ -33,6 +33,7 @@ import baclokg
 from reliability.servers import Server
 
 from . import synthetic
+from .report import emit_json
 
 
 def _pss_mb(server: Server) -> float:
@@ -82,10 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
         result["pyoxigraph_bulk_load_s"] = round(time.perf_counter() - began, 2)
-    text = json.dumps(result, indent=2) + "\n"
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    print(text, end="")
+    emit_json(result, args.out)
     return 0
 
 

@@ -34,7 +34,7 @@ from ..queries import parse_iri
 from ..results import serialize_graph
 from ..terms import plain
 from .admission import Admission
-from .cache import CachedGets
+from .cache import SPARQL_PATHS, CachedGets
 from .description import void_description
 from .evaluation import Evaluator, EvaluatorSpec
 from .messages import Answer
@@ -263,9 +263,10 @@ def create_app(
 
     routes = [
         Route("/", index, methods=["GET"]),
-        # /sparql/ too: the W3C protocol tests use that path, and a redirect would lose a POSTed body
-        Route("/sparql", sparql, methods=["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"]),
-        Route("/sparql/", sparql, methods=["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"]),
+        *(
+            Route(path, sparql, methods=["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"])
+            for path in SPARQL_PATHS
+        ),
         Route("/void", void, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/.well-known/void", void, methods=["GET"]),

@@ -9,10 +9,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .messages import Answer
 
-__all__ = ["CachedGets", "ResponseCache", "raw_key"]
+__all__ = ["SPARQL_PATHS", "CachedGets", "ResponseCache", "raw_key"]
 
-#: the paths of the SPARQL endpoint
-_PATHS = ("/sparql", "/sparql/")
+#: the paths of the SPARQL endpoint: /sparql/ too, as the W3C protocol tests use it (a redirect would
+#: lose a POSTed body)
+SPARQL_PATHS = ("/sparql", "/sparql/")
 
 
 class ResponseCache:
@@ -74,7 +75,7 @@ class CachedGets:
         self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in _PATHS:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in SPARQL_PATHS:
             answer = self.cache.get(raw_key(scope))
             if answer is not None:
                 headers = [
