@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -123,7 +124,10 @@ class KnowledgeGraph:
         """Run any SPARQL query over the union of the named graphs; ``bindings`` are substituted."""
         check_complexity(text)
         try:
-            return self._dataset.query(text, initNs=PREFIXES, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
+            query: str | Query = text
+            if bindings and self.engine == "rdflib":
+                query = named_queries.bind_algebra(text, bindings, PREFIXES)
+            return self._dataset.query(query, initNs=PREFIXES, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
         except SyntaxError as error:
             raise QueryError(f"invalid SPARQL: {error}") from None
         except Exception as error:

@@ -13,8 +13,8 @@ A query file starts with ``#+`` lines that hold YAML (the convention of grlc dec
 ``id`` equals the file name; ``kind`` is derived from it (``cq-`` competency question,
 ``qc-`` quality check that must return no rows, ``api-`` a query the Python API is built on).
 Parameters are bound as RDF terms, never pasted into the query as text: a leading VALUES block of
-terms written by rdflib on the Oxigraph engine and remote stores (:func:`bind_values`), ``initBindings``
-on the rdflib engine.
+terms written by rdflib on the Oxigraph engine and remote stores (:func:`bind_values`), terms put into
+the parsed query's triple patterns on the rdflib engine (:func:`bind_algebra`).
 
 >>> q = get("cq-01-ingredient-and-brands")
 >>> q.kind, sorted(q.params)
@@ -35,7 +35,11 @@ import yaml
 from rdflib import Literal as RdfLiteral
 from rdflib import URIRef
 from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib.plugins.sparql.algebra import reorderTriples, translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node, Variable
 
 from .errors import DataError, NotFoundError, ParameterError
 from .paths import queries_dir
@@ -47,6 +51,7 @@ __all__ = [
     "Row",
     "RowSource",
     "all_queries",
+    "bind_algebra",
     "bind_values",
     "from_file",
     "get",
@@ -105,6 +110,40 @@ def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
     if match is None:
         return query + block
     return query[: match.end()] + block.rstrip() + " " + query[match.end() :].lstrip()
+
+
+def bind_algebra(
+    query: str, bindings: Mapping[str, Node], namespaces: Mapping[str, str] | None = None
+) -> Query:
+    """The query parsed for rdflib, its parameters' terms put into its triple patterns.
+
+    rdflib orders the patterns of a group once, when it parses the query, by how many of their terms are
+    unknown; a parameter passed as ``initBindings`` counts as unknown there, so a query about one drug
+    started from every statement of the graph. With the terms in place, the patterns about the drug come
+    first. The variables stay bound (pass the same bindings as ``initBindings``) for the projection and
+    for expressions.
+
+    >>> q = bind_algebra("SELECT ?s WHERE { ?s ?p ?o . ?o a ?t }", {"o": URIRef("http://example.org/a")})
+    >>> [t[2] for t in q.algebra.p.p.triples]
+    [rdflib.term.Variable('t'), rdflib.term.URIRef('http://example.org/a')]
+    """
+    parsed = translateQuery(parseQuery(query), initNs=dict(namespaces or {}))
+    if bindings:
+        _put_terms(parsed.algebra, {Variable(name): term for name, term in bindings.items()})
+    return parsed
+
+
+def _put_terms(node: object, terms: Mapping[Variable, Node]) -> None:
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            node["triples"] = reorderTriples(
+                [tuple(terms.get(term, term) for term in triple) for triple in node["triples"]]
+            )
+        for value in node.values():
+            _put_terms(value, terms)
+    elif isinstance(node, list):
+        for item in node:
+            _put_terms(item, terms)
 
 
 def parse_iri(value: str) -> URIRef:
