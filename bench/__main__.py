@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -127,19 +128,28 @@ def median_run(runs: list[dict[str, float]]) -> dict[str, float | list[float]]:
     return {**best, "rps": statistics.median(rps), "rps_runs": rps, "errors": sum(r["errors"] for r in runs)}
 
 
-def baclokg_and_oxigraph(folder: Path) -> tuple[Path, list[Peer]]:
+def baclokg_and_oxigraph(folder: Path, extra: Sequence[Path] = ()) -> tuple[Path, list[Peer]]:
     """The bundled graph as N-Triples in ``folder``, and BacloKG's service (its defaults) and the Oxigraph
-    server (``serve-read-only``, the same data loaded into ``folder``) as peers, not started."""
+    server (``serve-read-only``, the same data loaded into ``folder``) as peers, not started. ``extra``
+    N-Triples files go to both: BacloKG serves them with ``--data --no-validate``, Oxigraph loads them into
+    its default graph beside the bundled graph (the union BacloKG's default graph is)."""
     data = folder / "baclokg.nt"
     data.write_bytes(graph_bytes("ntriples"))
-    subprocess.run(
-        [str(BIN / "oxigraph"), "load", "--location", str(folder / "oxigraph"), "--file", str(data)],
-        check=True,
-        capture_output=True,
-    )
+    for path in (data, *extra):
+        subprocess.run(
+            [str(BIN / "oxigraph"), "load", "--location", str(folder / "oxigraph"), "--file", str(path)],
+            check=True,
+            capture_output=True,
+        )
     ports = [free_port(), free_port()]
+    served = [arg for path in extra for arg in ("--data", str(path))] + (["--no-validate"] if extra else [])
     return data, [
-        Peer("baclokg", [str(BIN / "baclokg"), "serve", "--port", str(ports[0])], "/sparql", ports[0]),
+        Peer(
+            "baclokg",
+            [str(BIN / "baclokg"), "serve", *served, "--port", str(ports[0])],
+            "/sparql",
+            ports[0],
+        ),
         Peer(
             "oxigraph",
             [

@@ -1,29 +1,51 @@
 """``python -m bench.drugs``: every competency query about one drug, with many other drugs in the graph.
 
 Loads the bundled graph plus N synthetic drugs shaped like baclofen (``bench/synthetic.py``; 1,460
-drugs add about one million triples) with the Oxigraph engine, then times each competency query with
-``?drug`` bound to a different synthetic drug each time (so no cache helps), in process::
+drugs add about 730 thousand triples) with the Oxigraph engine, then times each competency query with
+``?drug`` bound to a different synthetic drug each time (so no cache helps), in process. Then, unless
+``--no-service``, the same through HTTP: BacloKG's service (``--data --no-validate``, its defaults) and the
+Oxigraph server on the same data, each query POSTed by wrk at 16 connections, ``?drug`` bound by a VALUES
+block to one of 200 synthetic drugs in turn and a comment that makes every request's text new (so
+BacloKG's response cache never answers)::
 
-    python -m bench.drugs [--drugs 1460] [--runs 50] [--out FILE]
+    python -m bench.drugs [--drugs 1460] [--runs 50] [--seconds 5] [--out FILE]
 
-A query about one drug must not slow down as drugs are added: the target is a p50 under 10 ms at 1M.
+A query about one drug must not slow down as drugs are added: the targets are a p50 under 10 ms in
+process and, through the service, at least the Oxigraph server's rate and 200 requests/s.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import httpx
+
 import baclokg
-from baclokg.queries import all_queries
+from baclokg.queries import NamedQuery, all_queries, bind_values
 
 from . import synthetic
+from .__main__ import ACCEPT, Peer, baclokg_and_oxigraph
 from .report import emit_json
+from .wrk import parse as parse_wrk
+
+#: wrk's script: POST each query text in turn, each made new by a trailing comment
+LUA = """
+bodies = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local body = bodies[(counter %% #bodies) + 1] .. "\\n#" .. counter .. "-" .. math.random(1000000000)
+  return wrk.format("POST", "%s", {["Content-Type"] = "application/sparql-query", ["Accept"] = "%s"}, body)
+end
+"""
 
 
 def measure(drugs: int, runs: int, seed: int = 12, only: tuple[str, ...] = ()) -> dict[str, object]:
@@ -38,9 +60,7 @@ def measure(drugs: int, runs: int, seed: int = 12, only: tuple[str, ...] = ()) -
     chooser = random.Random(seed)
     names = [f"{synthetic.ENTITY}synthetic-drug-{index}" for index in range(drugs)]
     figures: dict[str, dict[str, float]] = {}
-    for query in all_queries():
-        if query.kind != "competency" or "drug" not in query.params or (only and query.id not in only):
-            continue
+    for query in _competency(only):
         kg.rows(query.id, drug=chooser.choice(names))
         times = []
         for _ in range(runs):
@@ -58,14 +78,100 @@ def measure(drugs: int, runs: int, seed: int = 12, only: tuple[str, ...] = ()) -
             "queries": figures}  # fmt: skip
 
 
+def _competency(only: tuple[str, ...]) -> list[NamedQuery]:
+    return [
+        q
+        for q in all_queries()
+        if q.kind == "competency" and "drug" in q.params and (not only or q.id in only)
+    ]
+
+
+def _wire_text(query: NamedQuery, drug: str) -> str:
+    """The query as a client sends it: the header comments left out, ``?drug`` bound by VALUES."""
+    body = "\n".join(line for line in query.sparql.splitlines() if not line.startswith("#+"))
+    return bind_values(body, query.bindings({"drug": drug}))
+
+
+def _post_rate(peer: Peer, texts: list[str], seconds: int, folder: Path) -> dict[str, float]:
+    if any("]==]" in text for text in texts):
+        raise ValueError("a query text holds ]==], which would end its Lua string")
+    script = folder / f"drugs-{peer.name}.lua"
+    bodies = ", ".join(f"[==[{text}]==]" for text in texts)
+    script.write_text(LUA % (bodies, peer.path, ACCEPT), encoding="utf-8")
+    run = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{peer.port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if run.stderr.strip():  # with a script error wrk falls back to GET / and still reports a rate
+        raise RuntimeError(f"wrk: {run.stderr.strip()}")
+    figures = parse_wrk(run.stdout)
+    return {
+        "rps": figures["requests_per_second"],
+        "p50_ms": figures.get("p50_ms", float("nan")),
+        "p99_ms": figures.get("p99_ms", float("nan")),
+        "errors": int(figures["non_2xx"] + figures["socket_errors"]),
+    }
+
+
+def through_service(
+    drugs: int, seconds: int, seed: int = 12, only: tuple[str, ...] = ()
+) -> dict[str, object]:
+    """Each competency query's rate at 16 connections: BacloKG's service and the Oxigraph server."""
+    chooser = random.Random(seed)
+    names = [f"{synthetic.ENTITY}synthetic-drug-{chooser.randrange(drugs)}" for _ in range(200)]
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        os.environ["BACLOKG_CACHE"] = str(folder / "cache")
+        extra = folder / "synthetic.nt"
+        triples = synthetic.write(extra, drugs)
+        _, peers = baclokg_and_oxigraph(folder, [extra])
+        result: dict[str, object] = {"drugs": drugs, "extra_triples": triples, "connections": 16}
+        for peer in peers:
+            ready = peer.start()
+            result[f"{peer.name}|ready_s"] = round(ready, 2)
+            print(f"{peer.name} ready in {ready:.1f} s", file=sys.stderr, flush=True)
+            try:
+                for query in _competency(only):
+                    texts = [_wire_text(query, name) for name in names]
+                    for text in texts[:3]:  # every query answers before anything is timed
+                        response = httpx.post(
+                            peer.url,
+                            content=text.encode(),
+                            headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT},
+                            timeout=60,
+                        )
+                        response.raise_for_status()
+                    figures = _post_rate(peer, texts, seconds, folder)
+                    result[f"{peer.name}|{query.id}"] = figures
+                    print(peer.name, query.id, figures, file=sys.stderr, flush=True)
+            finally:
+                peer.stop()
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drugs", type=int, default=1460)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--query", action="append", default=[], help="only these queries (repeat)")
+    parser.add_argument("--seconds", type=int, default=5, help="how long wrk runs each query on each server")
+    parser.add_argument("--no-service", action="store_true", help="in process only")
     args = parser.parse_args(argv)
     result = measure(args.drugs, args.runs, only=tuple(args.query))
+    if not args.no_service:
+        result["service"] = through_service(args.drugs, args.seconds, only=tuple(args.query))
     emit_json(result, args.out)
     return 0
 

@@ -30,6 +30,11 @@ def _headline(section: dict[str, Any]) -> str:
             f"{f['requests']:,} requests in {f['seconds']:g} s, {f['failed']} failed; "
             f"p99 {f.get('p99_ms')} ms; memory {f['rss_before_mb']} → {f['rss_after_mb']} MiB"
         )
+    if kind == "fairness":
+        return (
+            f"light query p50 / p99 {f['light_p50_ms']} / {f['light_p99_ms']} ms, {f['light_answered']} of "
+            f"{f['light_sent']} answered {f['light_statuses']}; heavy answers {f['heavy_statuses']}"
+        )
     if kind == "kill":
         return (
             f"{f['kills']} kills, {f['orphan_processes']} orphans, "
@@ -119,7 +124,7 @@ def _details(section: dict[str, Any]) -> list[str]:
             ["entry point", "input", "answer", "message"],
             [[r["entry"], r["input"], r["answer"], r["message"]] for r in rows],
         )
-    if kind in ("fuzz", "schemathesis", "kill", "store"):
+    if kind in ("fuzz", "schemathesis", "kill", "store", "fairness"):
         return _table(["figure", "value"], [[k, v] for k, v in f.items() if k != "failures"])
     return []
 

@@ -35,10 +35,11 @@ class Size:
     kills: int
     store_kills: int
     export_formats: tuple[str, ...]
+    fairness_seconds: float
 
 
-SHORT = Size("short", 150, 150, 60, 3, 8, 20, 8, 1, 1, ("turtle", "jsonld", "kgx", "sssom"))
-LONG = Size("long", 3000, 3000, 1000, 50, 60, 300, 60, 5, 5, EXPORT_FORMATS)
+SHORT = Size("short", 150, 150, 60, 3, 8, 20, 8, 1, 1, ("turtle", "jsonld", "kgx", "sssom"), 6)
+LONG = Size("long", 3000, 3000, 1000, 50, 60, 300, 60, 5, 5, EXPORT_FORMATS, 12)
 
 #: the service as the fuzzing, attack and injection runs see it: a short time limit
 FUZZ_SERVER = ("--timeout", "3")
@@ -84,6 +85,18 @@ def _load(size: Size, report: Callable[[str, str, Any], None]) -> None:
             "load",
             load.run_load(server, connections=64, seconds=size.soak_seconds, sample=5.0),
         )
+
+
+def _fairness(size: Size, report: Callable[[str, str, Any], None]) -> None:
+    from bench.fairness import workload  # the workload issue 12 measured, shared with the benchmark
+
+    for heavy in (2, 8):
+        with _server() as server:  # the defaults: a fresh service for each, no heavy query left running
+            report(
+                f"Fairness: {heavy} heavy clients and a light one",
+                "fairness",
+                workload(server.url, heavy, size.fairness_seconds),
+            )
 
 
 def _faults(size: Size, report: Callable[[str, str, Any], None]) -> None:
@@ -133,7 +146,7 @@ def _bad_input(size: Size, report: Callable[[str, str, Any], None]) -> None:
             listener.close()
 
 
-RUNS = (_fuzzing, _load, _faults, _bad_input)
+RUNS = (_fuzzing, _load, _fairness, _faults, _bad_input)
 
 
 def run_all(size: Size, say: Callable[[str], None] = print) -> list[dict[str, Any]]:

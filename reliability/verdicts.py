@@ -37,6 +37,32 @@ def _load(result: dict[str, Any]) -> list[str]:
     return found
 
 
+def _fairness(result: dict[str, Any]) -> list[str]:
+    """Light queries keep their pace while heavy clients hammer: the targets of issue 12.
+
+    >>> ok = {"heavy_clients": 8, "light_sent": 240, "light_answered": 240, "light_statuses": {"200": 240},
+    ...       "light_p99_ms": 16.2, "heavy_statuses": {"429": 306, "200": 3}}
+    >>> _fairness(ok)
+    []
+    >>> _fairness({**ok, "light_p99_ms": 1800.0, "heavy_statuses": {"200": 40}})
+    ['light p99 1800.0 ms with 8 heavy clients (target < 1000 ms)', 'the heavy clients were never shed (429)']
+    """
+    found = []
+    target = 250.0 if result["heavy_clients"] <= 2 else 1000.0
+    if result["light_p99_ms"] >= target:
+        found.append(
+            f"light p99 {result['light_p99_ms']} ms with {result['heavy_clients']} heavy clients "
+            f"(target < {target:g} ms)"
+        )
+    if result["light_answered"] < result["light_sent"] or set(result["light_statuses"]) != {"200"}:
+        found.append(f"light queries not all answered: {result['light_statuses']}")
+    if set(result["heavy_statuses"]) - {"200", "429", "503"}:
+        found.append(f"heavy clients answered other than 200, 429 or 503: {result['heavy_statuses']}")
+    if result["heavy_clients"] >= 8 and "429" not in result["heavy_statuses"]:
+        found.append("the heavy clients were never shed (429)")
+    return found
+
+
 def _kill(result: dict[str, Any]) -> list[str]:
     found = []
     if result["orphan_processes"]:
@@ -90,6 +116,7 @@ _RULES = {
     "fuzz": _fuzz,
     "schemathesis": _schemathesis,
     "load": _load,
+    "fairness": _fairness,
     "kill": _kill,
     "store": _store,
     "export": _export,

@@ -101,3 +101,29 @@ def test_attack_is_refused_without_reaching_outside(
 ) -> None:
     row = attacks.run_attack(service.url, attack, listener.port)
     assert problems("rows", {"rows": [row], "listener_connections": listener.connections}) == []
+
+
+FAIR = {
+    "heavy_clients": 8,
+    "light_sent": 240,
+    "light_answered": 240,
+    "light_statuses": {"200": 240},
+    "light_p99_ms": 16.2,
+    "heavy_statuses": {"429": 306, "200": 3},
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        ({}, 0),
+        ({"light_p99_ms": 1800.0}, 1),
+        ({"heavy_clients": 2, "light_p99_ms": 300.0}, 1),
+        ({"light_answered": 200, "light_statuses": {"200": 200}}, 1),
+        ({"heavy_statuses": {"200": 40}}, 1),
+        ({"heavy_statuses": {"500": 1, "429": 3}}, 1),
+    ],
+    ids=["met", "slow-8", "slow-2", "unanswered", "never-shed", "server-error"],
+)
+def test_the_fairness_verdict(change: dict[str, object], found: int) -> None:
+    assert len(problems("fairness", {**FAIR, **change})) == found
