@@ -31,10 +31,12 @@ bench: $(STAMP) debian
 bench-fairness: $(STAMP)
 	$(BIN)/python -m bench.fairness --out bench/results/fairness.json
 
-## bench-scale: the service with 1M more triples (start, restart, memory) and per-drug queries at scale (about 20 minutes)
+## bench-scale: the service with 1M more triples (start, restart, memory) and per-drug queries at scale, in process
+## and through the service beside the Oxigraph server; draws bench/results/scale.png (about 25 minutes)
 bench-scale: $(STAMP)
 	$(BIN)/python -m bench.store --out bench/results/store.json
 	$(BIN)/python -m bench.drugs --out bench/results/drugs.json
+	$(BIN)/python -m bench.report
 
 ## reliability: the long fuzzing, load, soak, fault, bad-input and attack runs; writes docs/reliability.md (about 15 minutes)
 reliability: $(STAMP) debian

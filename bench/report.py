@@ -138,3 +138,54 @@ def write_report(results: dict[str, Any], folder: Path) -> None:
     (folder / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     (folder / "results.md").write_text(markdown(results))
     plot(results, folder / "results.png")
+
+
+def plot_scale(drugs: dict[str, Any], fairness: list[dict[str, Any]], path: Path) -> None:
+    """The figures of ``bench.drugs`` and ``bench.fairness`` in one picture (``make bench-scale``)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (inproc, service, fair) = plt.subplots(
+        1, 3, figsize=(16, 5), gridspec_kw={"width_ratios": [3, 3, 1.4]}
+    )
+    names = list(drugs["queries"])
+    short = [name.removeprefix("cq-") for name in names]
+    spots = range(len(names))
+    inproc.barh(spots, [drugs["queries"][n]["p50_ms"] for n in names], color="#23395d")
+    inproc.axvline(10, color="#b8432f", linestyle="--", label="target 10 ms")
+    inproc.set_yticks(spots, short, fontsize=7)
+    inproc.invert_yaxis()
+    inproc.set_xlabel("p50 (ms), in process")
+    inproc.set_title(f"one drug among {drugs['drugs']:,} (+{drugs['extra_triples']:,} triples)")
+    inproc.legend()
+    figures = drugs.get("service", {})
+    for offset, (peer, colour) in enumerate((("baclokg", "#23395d"), ("oxigraph", "#8a9bb5"))):
+        rates = [figures.get(f"{peer}|{n}", {}).get("rps", 0.0) for n in names]
+        service.barh([s + 0.4 * offset for s in spots], rates, height=0.4, color=colour, label=peer)
+    service.axvline(200, color="#b8432f", linestyle="--", label="target 200 req/s")
+    service.set_yticks([s + 0.2 for s in spots], short, fontsize=7)
+    service.invert_yaxis()
+    service.set_xscale("log")
+    service.set_xlabel("requests / s, 16 connections, a new drug and text each")
+    service.set_title("through the service, no cache")
+    service.legend(fontsize=7)
+    runs = [(f"{r['peer']}\n{r['heavy_clients']} heavy", r["light_p99_ms"]) for r in fairness]
+    fair.bar(range(len(runs)), [v for _, v in runs], color="#23395d")
+    fair.set_xticks(range(len(runs)), [label for label, _ in runs], fontsize=7)
+    fair.set_yscale("log")
+    fair.set_ylabel("light query p99 (ms)")
+    fair.set_title("fairness")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, metadata={"Software": None, "CreationDate": None})
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    folder = Path(__file__).resolve().parent / "results"
+    plot_scale(
+        json.loads((folder / "drugs.json").read_text()),
+        json.loads((folder / "fairness.json").read_text()),
+        folder / "scale.png",
+    )

@@ -1,7 +1,15 @@
-"""Monograph-shaped synthetic data: N drugs, each with copies of baclofen's statements and direct edges."""
+"""Monograph-shaped synthetic data: N drugs, each with copies of baclofen's claims and what hangs on them.
+
+A synthetic drug gets its own copy of every statement about baclofen (with its qualifiers), of
+baclofen's direct edges (roles, classes, identifiers), and of the nodes that point at those statements
+with everything they hold: the Web Annotation quotes of issue 7 (annotation, target, selectors) and the
+discrepancies between sources. Shared things (conditions, effects, roles, sources) stay shared, as they
+would be between real drugs.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from rdflib import URIRef
@@ -9,49 +17,62 @@ from rdflib.namespace import RDF
 
 import baclokg
 from baclokg.prefixes import PREFIXES
+from baclokg.terms import to_oxigraph
 
 BACLOFEN = URIRef("http://purl.obolibrary.org/obo/CHEBI_2972")
 STATEMENT = PREFIXES["bkgs"]
 ENTITY = PREFIXES["bkge"]
+ANNOTATION = PREFIXES["bkga"]
+
+Triple = tuple[URIRef, URIRef, object]
 
 
-def template() -> list[tuple[URIRef, URIRef, object]]:
-    """The triples that make baclofen a drug of the graph: its statements, their qualifiers, its edges."""
-    kg = baclokg.load(engine="rdflib")
-    graph = kg.graph
+@cache
+def template() -> tuple[tuple[Triple, ...], frozenset[URIRef]]:
+    """Baclofen's triples that a synthetic drug copies, and the nodes each copy gets its own IRI for."""
+    graph = baclokg.load(engine="rdflib").graph
     statements = set(graph.subjects(RDF.subject, BACLOFEN))
-    triples = [(s, p, o) for s in statements for p, o in graph.predicate_objects(s)]
-    triples += [(BACLOFEN, p, o) for p, o in graph.predicate_objects(BACLOFEN)]
-    return triples  # type: ignore[return-value]
+    # what points at a statement (an annotation's body, a discrepancy's statements), then what those hold
+    # in the annotation namespace (targets, selectors)
+    owned = {node for statement in statements for node in graph.subjects(None, statement)} - statements
+    todo = list(owned)
+    while todo:
+        node = todo.pop()
+        for value in graph.objects(node, None):
+            if isinstance(value, URIRef) and str(value).startswith(ANNOTATION) and value not in owned:
+                owned.add(value)
+                todo.append(value)
+    copied = statements | {node for node in owned if isinstance(node, URIRef)}
+    triples = [(s, p, o) for s in sorted(copied) for p, o in sorted(graph.predicate_objects(s))]
+    triples += [(BACLOFEN, p, o) for p, o in sorted(graph.predicate_objects(BACLOFEN))]
+    return tuple(triples), frozenset(copied)  # type: ignore[arg-type]
 
 
 def write(path: Path, drugs: int) -> int:
     """Write N-Triples for ``drugs`` synthetic drugs; return the number of triples."""
-    shape = template()
+    shape, copied = template()
     count = 0
     with path.open("w", encoding="utf-8") as out:
         for index in range(drugs):
             drug = URIRef(f"{ENTITY}synthetic-drug-{index}")
+
+            def own(term: object, index: int = index, drug: URIRef = drug) -> object:
+                if term == BACLOFEN:
+                    return drug
+                return URIRef(f"{term}-syn{index}") if term in copied else term
+
             out.write(f"{drug.n3()} {RDF.type.n3()} <{PREFIXES['bkg']}DrugIngredient> .\n")
             out.write(
                 f'{drug.n3()} <http://www.w3.org/2000/01/rdf-schema#label> "synthetic drug {index}" .\n'
             )
             out.write(f'{drug.n3()} <http://schema.org/nonProprietaryName> "synthetic drug {index}" .\n')
             count += 3
-            for s, p, o in shape:
-                s2 = (
-                    drug
-                    if s == BACLOFEN
-                    else URIRef(f"{s}-syn{index}")
-                    if str(s).startswith(STATEMENT)
-                    else s
-                )
-                o2 = drug if o == BACLOFEN else o
-                out.write(f"{s2.n3()} {p.n3()} {o2.n3()} .\n")  # type: ignore[attr-defined]
+            for s, p, o in shape:  # written by pyoxigraph: N-Triples escapes (comments span lines)
+                out.write(f"{to_oxigraph(own(s))} {to_oxigraph(p)} {to_oxigraph(own(o))} .\n")  # type: ignore[arg-type]
                 count += 1
     return count
 
 
 def triples_per_drug() -> int:
     """How many triples one synthetic drug adds."""
-    return len(template()) + 3
+    return len(template()[0]) + 3
