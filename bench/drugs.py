@@ -1,14 +1,14 @@
 """``python -m bench.drugs``: every competency query about one drug, with many other drugs in the graph.
 
-Loads the bundled graph plus N synthetic drugs shaped like baclofen (``bench/synthetic.py``; 1,460
-drugs add about 730 thousand triples) with the Oxigraph engine, then times each competency query with
+Loads the bundled graph plus N synthetic drugs shaped like baclofen (``bench/synthetic.py``; by default
+as many as add one million triples, 922) with the Oxigraph engine, then times each competency query with
 ``?drug`` bound to a different synthetic drug each time (so no cache helps), in process. Then, unless
 ``--no-service``, the same through HTTP: BacloKG's service (``--data --no-validate``, its defaults) and the
 Oxigraph server on the same data, each query POSTed by wrk at 16 connections, ``?drug`` bound by a VALUES
 block to one of 200 synthetic drugs in turn and a comment that makes every request's text new (so
 BacloKG's response cache never answers)::
 
-    python -m bench.drugs [--drugs 1460] [--runs 50] [--seconds 5] [--out FILE]
+    python -m bench.drugs [--drugs N] [--runs 50] [--seconds 5] [--out FILE]
 
 A query about one drug must not slow down as drugs are added: the targets are a p50 under 10 ms in
 process and, through the service, at least the Oxigraph server's rate and 200 requests/s.
@@ -162,16 +162,19 @@ def through_service(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--drugs", type=int, default=1460)
+    parser.add_argument(
+        "--drugs", type=int, default=None, help="synthetic drugs [as many as make 1M triples]"
+    )
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--query", action="append", default=[], help="only these queries (repeat)")
     parser.add_argument("--seconds", type=int, default=5, help="how long wrk runs each query on each server")
     parser.add_argument("--no-service", action="store_true", help="in process only")
     args = parser.parse_args(argv)
-    result = measure(args.drugs, args.runs, only=tuple(args.query))
+    drugs = args.drugs or synthetic.drugs_for(1_000_000)
+    result = measure(drugs, args.runs, only=tuple(args.query))
     if not args.no_service:
-        result["service"] = through_service(args.drugs, args.seconds, only=tuple(args.query))
+        result["service"] = through_service(drugs, args.seconds, only=tuple(args.query))
     emit_json(result, args.out)
     return 0
 

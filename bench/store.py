@@ -1,6 +1,6 @@
 """``python -m bench.store``: the service with about a million more quads: start, restart, memory, load.
 
-Writes synthetic drugs shaped like baclofen (``bench/synthetic.py``; 2,000 drugs add about one million
+Writes synthetic drugs shaped like baclofen (``bench/synthetic.py``; by default as many as add one million
 triples) to one N-Triples file and measures, in one run:
 
 - ``baclokg serve --data FILE --no-validate`` with its defaults (on-disk store): seconds until it answers
@@ -12,7 +12,7 @@ triples) to one N-Triples file and measures, in one run:
 
 ::
 
-    python -m bench.store [--drugs 2000] [--out FILE]
+    python -m bench.store [--drugs N] [--out FILE]
 """
 
 from __future__ import annotations
@@ -64,13 +64,16 @@ def serve(data: Path, cache: Path, *args: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--drugs", type=int, default=2000)
+    parser.add_argument(
+        "--drugs", type=int, default=None, help="synthetic drugs [as many as make 1M triples]"
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    drugs = args.drugs or synthetic.drugs_for(1_000_000)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "synthetic.nt"
-        triples = synthetic.write(data, args.drugs)
-        result: dict[str, Any] = {"drugs": args.drugs, "extra_triples": triples, "cores": os.cpu_count()}
+        triples = synthetic.write(data, drugs)
+        result: dict[str, Any] = {"drugs": drugs, "extra_triples": triples, "cores": os.cpu_count()}
         result["disk_store"] = serve(data, Path(folder) / "cache")
         print(json.dumps(result), file=sys.stderr, flush=True)
         result["in_memory"] = serve(data, Path(folder) / "unused", "--in-memory")

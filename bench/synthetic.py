@@ -76,3 +76,8 @@ def write(path: Path, drugs: int) -> int:
 def triples_per_drug() -> int:
     """How many triples one synthetic drug adds."""
     return len(template()[0]) + 3
+
+
+def drugs_for(triples: int) -> int:
+    """How many synthetic drugs add about ``triples`` triples."""
+    return max(1, round(triples / triples_per_drug()))
