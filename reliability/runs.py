@@ -95,7 +95,7 @@ def _fairness(size: Size, report: Callable[[str, str, Any], None]) -> None:
             report(
                 f"Fairness: {heavy} heavy clients and a light one",
                 "fairness",
-                workload(server.url, heavy, size.fairness_seconds),
+                workload(server.url + "/sparql", heavy, size.fairness_seconds),
             )
 
 
