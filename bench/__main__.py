@@ -91,19 +91,14 @@ end
 """
 
 
-def wrk(
-    peer: Peer, queries: list[str], connections: int, seconds: float, distinct: bool, folder: Path
-) -> dict[str, float]:
-    paths = ", ".join(json.dumps(f"{peer.path}?query={quote(q)}") for q in queries)
-    script = folder / f"mix-{peer.name}-{distinct}.lua"
-    script.write_text(LUA % (paths, ACCEPT, "true" if distinct else "false"))
-    threads = max(1, min(2, connections))
-    out = subprocess.run(
+def run_wrk(peer: Peer, script: Path, connections: int, seconds: float) -> dict[str, float]:
+    """wrk's figures for ``script`` against ``peer`` (``--latency``; at most 2 threads)."""
+    run = subprocess.run(
         [
             "wrk",
-            f"-t{threads}",
+            f"-t{max(1, min(2, connections))}",
             f"-c{connections}",
-            f"-d{seconds}s",
+            f"-d{seconds:g}s",
             "--latency",
             "-s",
             str(script),
@@ -112,8 +107,19 @@ def wrk(
         capture_output=True,
         text=True,
         check=True,
-    ).stdout
-    figures = parse_wrk(out)
+    )
+    if run.stderr.strip():  # with a script error wrk falls back to GET / and still reports a rate
+        raise RuntimeError(f"wrk: {run.stderr.strip()}")
+    return parse_wrk(run.stdout)
+
+
+def wrk(
+    peer: Peer, queries: list[str], connections: int, seconds: float, distinct: bool, folder: Path
+) -> dict[str, float]:
+    paths = ", ".join(json.dumps(f"{peer.path}?query={quote(q)}") for q in queries)
+    script = folder / f"mix-{peer.name}-{distinct}.lua"
+    script.write_text(LUA % (paths, ACCEPT, "true" if distinct else "false"))
+    figures = run_wrk(peer, script, connections, seconds)
     return {
         "rps": figures["requests_per_second"],
         "p50_ms": figures.get("p50_ms", float("nan")),

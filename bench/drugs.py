@@ -20,7 +20,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,12 +28,12 @@ from pathlib import Path
 import httpx
 
 import baclokg
-from baclokg.queries import NamedQuery, all_queries, bind_values
+from baclokg.queries import NamedQuery, all_queries
 
 from . import synthetic
-from .__main__ import ACCEPT, Peer, baclokg_and_oxigraph
+from .__main__ import ACCEPT, Peer, baclokg_and_oxigraph, run_wrk
+from .mix import wire_text
 from .report import emit_json
-from .wrk import parse as parse_wrk
 
 #: wrk's script: POST each query text in turn, each made new by a trailing comment
 LUA = """
@@ -86,36 +85,13 @@ def _competency(only: tuple[str, ...]) -> list[NamedQuery]:
     ]
 
 
-def _wire_text(query: NamedQuery, drug: str) -> str:
-    """The query as a client sends it: the header comments left out, ``?drug`` bound by VALUES."""
-    body = "\n".join(line for line in query.sparql.splitlines() if not line.startswith("#+"))
-    return bind_values(body, query.bindings({"drug": drug}))
-
-
 def _post_rate(peer: Peer, texts: list[str], seconds: int, folder: Path) -> dict[str, float]:
     if any("]==]" in text for text in texts):
         raise ValueError("a query text holds ]==], which would end its Lua string")
     script = folder / f"drugs-{peer.name}.lua"
     bodies = ", ".join(f"[==[{text}]==]" for text in texts)
     script.write_text(LUA % (bodies, peer.path, ACCEPT), encoding="utf-8")
-    run = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            "-c16",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{peer.port}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    if run.stderr.strip():  # with a script error wrk falls back to GET / and still reports a rate
-        raise RuntimeError(f"wrk: {run.stderr.strip()}")
-    figures = parse_wrk(run.stdout)
+    figures = run_wrk(peer, script, 16, seconds)
     return {
         "rps": figures["requests_per_second"],
         "p50_ms": figures.get("p50_ms", float("nan")),
@@ -143,7 +119,7 @@ def through_service(
             print(f"{peer.name} ready in {ready:.1f} s", file=sys.stderr, flush=True)
             try:
                 for query in _competency(only):
-                    texts = [_wire_text(query, name) for name in names]
+                    texts = [wire_text(query, {"drug": name}) for name in names]
                     for text in texts[:3]:  # every query answers before anything is timed
                         response = httpx.post(
                             peer.url,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 import baclokg
 from baclokg.prefixes import PREFIXES
@@ -43,8 +44,12 @@ def template() -> tuple[tuple[Triple, ...], frozenset[URIRef]]:
                 owned.add(value)
                 todo.append(value)
     copied = statements | {node for node in owned if isinstance(node, URIRef)}
-    triples = [(s, p, o) for s in sorted(copied) for p, o in sorted(graph.predicate_objects(s))]
-    triples += [(BACLOFEN, p, o) for p, o in sorted(graph.predicate_objects(BACLOFEN))]
+
+    def edges(node: Node) -> list[tuple[Node, Node]]:  # in a fixed order: the same file every run
+        return sorted(graph.predicate_objects(node), key=lambda edge: (edge[0].n3(), edge[1].n3()))
+
+    triples = [(s, p, o) for s in sorted(copied, key=str) for p, o in edges(s)]
+    triples += [(BACLOFEN, p, o) for p, o in edges(BACLOFEN)]
     return tuple(triples), frozenset(copied)  # type: ignore[arg-type]
 
 
