@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-test
+SERVE_STAMP := $(VENV)/.installed-serve
 
 .PHONY: serve test bench bench-fairness bench-scale reliability browser debian js lint typecheck fmt validate clean
 
@@ -10,13 +11,18 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The project with its test extras, reinstalled whenever pyproject.toml changes.
-$(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+# The project alone (what serving needs), and the project with its test and benchmark extras; each is
+# reinstalled whenever pyproject.toml changes. `make serve` never installs the extras.
+$(SERVE_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(SERVE_STAMP)
+
 ## serve: the main job: the query service on http://127.0.0.1:8000 (SPARQL at /sparql, query page at /)
-serve: $(STAMP)
+serve: $(SERVE_STAMP)
 	$(BIN)/baclokg serve --host 127.0.0.1 --port 8000
 
 ## test: lint, type-check and run the whole suite (installs the Debian packages the tests drive)
