@@ -2,22 +2,83 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal
+from typing import Any, ClassVar, Protocol, TypeVar
 
-from .models import Citation, Comedication, Drug, Path, Term
+from .models import (
+    AdverseEffect,
+    Citation,
+    Comedication,
+    DoseRegimen,
+    Drug,
+    Path,
+    Precaution,
+    PregnancyItem,
+    Term,
+)
 
-__all__ = ["Section", "card_header", "card_sections", "comedication_line", "comedication_section", "to_data"]
+__all__ = [
+    "Section",
+    "card_header",
+    "card_sections",
+    "comedication_line",
+    "comedication_section",
+    "same_claims",
+    "to_data",
+]
+
+
+class _Claim(Protocol):
+    """A claim of the card: a dataclass of the models with its sources."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def sources(self) -> tuple[Citation, ...]: ...
+
+
+_C = TypeVar("_C", bound=_Claim)
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One titled table of the card."""
+    """One titled table of the card.
+
+    In a section whose last column names the sources, ``citations`` holds each row's citations (the
+    same order as ``rows``), so a page can show the sources' words apart from the table; otherwise it
+    is empty.
+    """
 
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    citations: tuple[tuple[Citation, ...], ...] = ()
+
+
+def same_claims(items: Iterable[_C]) -> list[_C]:
+    """One item per claim: items that say the same (every field but ``sources``) become one, sources joined.
+
+    The claims keep the order in which each was first seen; so do the sources of a merged claim.
+
+    >>> from baclokg.models import Citation, Role, Term
+    >>> relaxant = Term("https://example.org/relaxant", "ex:relaxant", "muscle relaxant")
+    >>> def cited(key):
+    ...     return (Citation(f"https://example.org/{key}", key, f"{key} label", key),)
+    >>> claims = same_claims([Role(relaxant, cited("a")), Role(relaxant, cited("b"))])
+    >>> [(c.role.label, [s.label for s in c.sources]) for c in claims]
+    [('muscle relaxant', ['a label', 'b label'])]
+    >>> agonist = Term("https://example.org/agonist", "ex:agonist", "GABA agonist")
+    >>> len(same_claims([Role(relaxant, cited("a")), Role(agonist, cited("a"))]))  # two claims stay two
+    2
+    """
+    merged: dict[tuple[object, ...], _C] = {}
+    for item in items:
+        key = tuple(getattr(item, f.name) for f in fields(item) if f.name != "sources")
+        first = merged.get(key)
+        merged[key] = item if first is None else replace(first, sources=first.sources + item.sources)
+    return list(merged.values())
 
 
 def _cite(sources: Iterable[Citation]) -> str:
@@ -31,6 +92,21 @@ def _cite(sources: Iterable[Citation]) -> str:
         quotes = [str(w) for w in citations[0].words if w.quoted]
         parts.append(f"{labels}: {' '.join(quotes)}" if quotes else labels)
     return "; ".join(dict.fromkeys(parts))
+
+
+def _section(
+    title: str,
+    columns: tuple[str, ...],
+    items: Iterable[_C],
+    cells: Callable[[_C], tuple[str, ...]],
+) -> Section:
+    """A section of claims: one row per claim, its cells then its sources (see :func:`same_claims`)."""
+    rows: list[tuple[str, ...]] = []
+    citations: list[tuple[Citation, ...]] = []
+    for claim in same_claims(items):
+        rows.append((*cells(claim), _cite(claim.sources)))
+        citations.append(claim.sources)
+    return Section(title, columns, tuple(rows), tuple(citations))
 
 
 def _terms(terms: Iterable[Term]) -> str:
@@ -53,100 +129,84 @@ def card_header(drug: Drug) -> list[str]:
     return lines
 
 
-def _dosing(drug: Drug) -> Iterable[tuple[str, ...]]:
-    for d in drug.dosage:
-        steps = "; ".join(f"{s.dose} {s.unit} x{s.times_per_day}/day for {s.days} days" for s in d.steps)
-        if not steps:
-            steps = ("start low, increase gradually" if d.start_low_titrate else "") + (
-                f" (depends on {', '.join(d.factors)})" if d.factors else ""
-            )
-        maximum = (
-            f"{d.maximum_dose} {d.maximum_unit} per {d.maximum_period_days} day(s)" if d.maximum_dose else ""
+def _dosing(d: DoseRegimen) -> tuple[str, ...]:
+    steps = "; ".join(f"{s.dose} {s.unit} x{s.times_per_day}/day for {s.days} days" for s in d.steps)
+    if not steps:
+        steps = ("start low, increase gradually" if d.start_low_titrate else "") + (
+            f" (depends on {', '.join(d.factors)})" if d.factors else ""
         )
-        yield d.regimen.label, steps, maximum, _cite(d.sources)
+    maximum = (
+        f"{d.maximum_dose} {d.maximum_unit} per {d.maximum_period_days} day(s)" if d.maximum_dose else ""
+    )
+    return d.regimen.label, steps, maximum
 
 
-def _pregnancy(drug: Drug) -> Iterable[tuple[str, ...]]:
-    for p in drug.pregnancy:
-        details = []
-        if p.effective_date:
-            details.append(f"effective {p.effective_date}")
-        if p.species:
-            details.append(f"in the {p.species}")
-        if p.dose_multiple is not None:
-            details.append(
-                f"at {p.dose_multiple} x the maximum human dose ({p.dose_basis or 'basis not given'})"
-            )
-        yield p.aspect, p.item.label, ", ".join(details), _cite(p.sources)
+def _pregnancy(p: PregnancyItem) -> tuple[str, ...]:
+    details = []
+    if p.effective_date:
+        details.append(f"effective {p.effective_date}")
+    if p.species:
+        details.append(f"in the {p.species}")
+    if p.dose_multiple is not None:
+        details.append(f"at {p.dose_multiple} x the maximum human dose ({p.dose_basis or 'basis not given'})")
+    return p.aspect, p.item.label, ", ".join(details)
+
+
+def _frequency(a: AdverseEffect) -> str:
+    return _pct(a.lower_percent, a.upper_percent) or (a.frequency.label if a.frequency else "")
+
+
+def _situation(p: Precaution) -> str:
+    return p.situation.label + (f" (risk to {p.risk_to.label})" if p.risk_to else "")
 
 
 def card_sections(drug: Drug) -> list[Section]:
-    """Every section of the card, in reading order; empty sections are left out."""
+    """Every section of the card, in reading order, one row per claim; empty sections are left out."""
     sections = [
-        Section(
-            "Classes and roles",
-            ("role", "source"),
-            tuple((r.role.label, _cite(r.sources)) for r in drug.roles),
-        ),
-        Section(
+        _section("Classes and roles", ("role", "source"), drug.roles, lambda r: (r.role.label,)),
+        _section(
             "Mechanism of action",
             ("target", "action", "downstream effects", "source"),
-            tuple(
-                (m.target.label, m.action.label, _terms(m.effects), _cite(m.sources)) for m in drug.mechanism
-            ),
+            drug.mechanism,
+            lambda m: (m.target.label, m.action.label, _terms(m.effects)),
         ),
-        Section(
+        _section(
             "Indications",
             ("condition", "in", "status", "source"),
-            tuple(
-                (i.condition.label, i.context.label if i.context else "", i.status.label, _cite(i.sources))
-                for i in drug.indications
-            ),
+            drug.indications,
+            lambda i: (i.condition.label, i.context.label if i.context else "", i.status.label),
         ),
-        Section(
+        _section(
             "Adverse effects",
             ("effect", "frequency", "source"),
-            tuple(
-                (
-                    a.effect.label,
-                    _pct(a.lower_percent, a.upper_percent) or (a.frequency.label if a.frequency else ""),
-                    _cite(a.sources),
-                )
-                for a in drug.adverse_effects
-            ),
+            drug.adverse_effects,
+            lambda a: (a.effect.label, _frequency(a)),
         ),
-        Section(
+        _section(
             "Interactions",
             ("with", "effect", "source"),
-            tuple(
-                (("any " if i.is_class else "") + i.interactant.label, i.effect.label, _cite(i.sources))
-                for i in drug.interactions
-            ),
+            drug.interactions,
+            lambda i: (("any " if i.is_class else "") + i.interactant.label, i.effect.label),
         ),
-        Section(
+        _section(
             "Precautions",
             ("situation", "risks", "advice", "source"),
-            tuple(
-                (
-                    p.situation.label + (f" (risk to {p.risk_to.label})" if p.risk_to else ""),
-                    _terms(p.risks),
-                    _terms(p.actions),
-                    _cite(p.sources),
-                )
-                for p in drug.precautions
-            ),
+            drug.precautions,
+            lambda p: (_situation(p), _terms(p.risks), _terms(p.actions)),
         ),
-        Section("Dosing", ("regimen", "steps", "maximum", "source"), tuple(_dosing(drug))),
-        Section(
+        _section("Dosing", ("regimen", "steps", "maximum", "source"), drug.dosage, _dosing),
+        _section(
             "Onset of action",
             ("first effect", "full effect", "source"),
-            tuple((o.first_effect or "", o.full_effect or "", _cite(o.sources)) for o in drug.onset),
+            drug.onset,
+            lambda o: (o.first_effect or "", o.full_effect or ""),
         ),
-        Section("Pregnancy", ("aspect", "what", "details", "source"), tuple(_pregnancy(drug))),
-        Section(
+        _section("Pregnancy", ("aspect", "what", "details", "source"), drug.pregnancy, _pregnancy),
+        _section(
             "Where the sources differ",
             ("matter", "how", "sources"),
-            tuple((d.label, d.kind, _cite(d.sources)) for d in drug.discrepancies),
+            drug.discrepancies,
+            lambda d: (d.label, d.kind),
         ),
         Section(
             "Identifiers",
