@@ -143,6 +143,65 @@ def test_a_known_expensive_query_is_shed_before_it_starts_when_its_slots_have_a_
     asyncio.run(scenario())
 
 
+def test_requests_with_an_unknown_key_wait_for_its_probe_and_are_shed_if_it_runs_long() -> None:
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        admission = _admission(workers=4, expensive_slots=1, per_client=4, slow_after=0.01)
+        gate = asyncio.Event()
+        started: list[str] = []
+
+        async def work(client: str) -> str:
+            started.append(client)
+            if client != "e":  # e's query is light: answered at once
+                await gate.wait()
+            return client
+
+        def ask(client: str, key: str) -> asyncio.Task[str]:
+            return asyncio.create_task(admission.run(client, key, lambda _: work(client)))
+
+        probe = ask("a", "heavy")
+        await asyncio.sleep(0)
+        same = {c: ask(c, "heavy") for c in ("b", "c", "d")}
+        light = ask("e", "light")
+        for _ in range(3):  # every task has asked
+            await asyncio.sleep(0)
+        first = list(started)  # the same unknown query waits for its probe; another one does not
+        await asyncio.sleep(0.05)  # the probe ran long: one of the others may wait for its slot
+        shed = [c for c, t in same.items() if t.done() and isinstance(t.exception(), TooManyRequestsError)]
+        gate.set()
+        answered = [await probe, await light, await same["b"]]
+        return first, shed, answered
+
+    assert asyncio.run(scenario()) == (["a", "e"], ["c", "d"], ["a", "e", "b"])
+
+
+def test_requests_with_a_cheap_probe_run_together_after_it() -> None:
+    async def scenario() -> list[str]:
+        admission = _admission(workers=3, per_client=3)
+        gates = {c: asyncio.Event() for c in "abc"}
+        started: list[str] = []
+
+        async def work(client: str) -> None:
+            started.append(client)
+            await gates[client].wait()
+
+        tasks = {c: asyncio.create_task(admission.run(c, "q", lambda _, c=c: work(c))) for c in "abc"}
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert started == ["a"]
+        gates["a"].set()
+        await tasks["a"]
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert started == ["a", "b", "c"]
+        assert admission.is_cheap("q")
+        gates["b"].set()
+        gates["c"].set()
+        await asyncio.gather(tasks["b"], tasks["c"])
+        return started
+
+    assert asyncio.run(scenario()) == ["a", "b", "c"]
+
+
 def test_a_cancelled_wait_gives_its_place_back() -> None:
     async def scenario() -> dict[str, int]:
         admission = _admission()

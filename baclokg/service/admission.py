@@ -14,6 +14,11 @@ light one could use. Three rules decide who gets a free worker, and who is shed:
   expensive while that many run is stopped at once (its worker is replaced) and gets 429, and a known
   expensive one that would wait behind as many others as there are such slots is shed with 429 before
   it starts, as it would not start within the time limit anyway.
+- Probes: the first run of a key whose cost is not known yet is its probe; requests with the same key
+  wait for the probe's verdict instead of starting beside it. A cheap probe lets them all go (the key is
+  remembered as cheap); an expensive one makes them expensive, so the cap applies to them and those past
+  it are shed with 429 at once. Many clients sending the same unknown heavy query thus take one worker,
+  not all of them, while the first one shows what it costs.
 - Room: past ``max_waiting`` waiting requests in all, the service is full: ``503 Service Unavailable``.
 
 Both refusals carry Retry-After. A client is an IP address (see :func:`client_address`).
@@ -49,8 +54,11 @@ class _Client:
 @dataclass
 class _Ticket:
     client: str
+    key: Hashable
     expensive: bool
     granted: asyncio.Future[None]
+    #: whether this request runs as the probe of its key (set when it is granted)
+    probe: bool = False
 
 
 class Admission:
@@ -77,6 +85,8 @@ class Admission:
         self.retry_after = retry_after
         self._remember = remember
         self._expensive_keys: OrderedDict[Hashable, None] = OrderedDict()
+        self._cheap_keys: OrderedDict[Hashable, None] = OrderedDict()
+        self._probing: set[Hashable] = set()  # keys whose probe runs now
         self._clients: dict[str, _Client] = {}
         self._turns: deque[str] = deque()  # clients with waiting tickets, in rotation
         self._running = 0
@@ -100,11 +110,41 @@ class Admission:
         """Whether a request with this key ran past ``slow_after`` before."""
         return key in self._expensive_keys
 
+    def is_cheap(self, key: Hashable) -> bool:
+        """Whether a request with this key was answered within ``slow_after`` before (and never ran past)."""
+        return key in self._cheap_keys
+
+    def _note(self, keys: OrderedDict[Hashable, None], key: Hashable) -> None:
+        keys[key] = None
+        keys.move_to_end(key)
+        while len(keys) > self._remember:
+            keys.popitem(last=False)
+
     def _mark_expensive(self, key: Hashable) -> None:
-        self._expensive_keys[key] = None
-        self._expensive_keys.move_to_end(key)
-        while len(self._expensive_keys) > self._remember:
-            self._expensive_keys.popitem(last=False)
+        self._note(self._expensive_keys, key)
+        self._cheap_keys.pop(key, None)
+        self._reprice(key)
+
+    def _reprice(self, key: Hashable) -> None:
+        """Make the waiting requests with a newly expensive key expensive; shed those past the cap."""
+        for client, state in list(self._clients.items()):
+            for ticket in [t for t in state.waiting if t.key == key and not t.expensive]:
+                if self._waiting_expensive < self.expensive_slots:
+                    ticket.expensive = True
+                    self._waiting_expensive += 1
+                    continue
+                state.waiting.remove(ticket)
+                self._waiting -= 1
+                self.shed[429] += 1
+                if not ticket.granted.done():
+                    ticket.granted.set_exception(
+                        TooManyRequestsError(
+                            "this query turned out to run long while it waited, and as many such queries "
+                            "are waiting as may run at once; try again later",
+                            self.retry_after,
+                        )
+                    )
+            self._forget(client)
 
     async def run(
         self, client: str, key: Hashable, work: Callable[[Callable[[int], None]], Awaitable[R]]
@@ -116,7 +156,7 @@ class Admission:
         system does not tell).
         """
         expensive = self.is_expensive(key)
-        ticket = self._admit(client, expensive)
+        ticket = self._admit(client, key, expensive)
         try:
             await ticket.granted
         except asyncio.CancelledError:  # the client went away while waiting
@@ -125,7 +165,7 @@ class Admission:
             else:
                 self._release(ticket.client, ticket.expensive)
             raise
-        marked = expensive
+        expensive = marked = ticket.expensive  # it may have become expensive while it waited
         shed = False
         worker: list[tuple[int, float]] = []  # the worker's process id and its CPU time when it started
 
@@ -157,7 +197,10 @@ class Admission:
         if not expensive:
             timer = loop.call_later(self.slow_after, check)
         try:
-            return await task
+            answer = await task
+            if ticket.probe and not marked:
+                self._note(self._cheap_keys, key)
+            return answer
         except asyncio.CancelledError:
             if not shed:
                 task.cancel()
@@ -168,12 +211,18 @@ class Admission:
                 "once, and was stopped; try again later",
                 self.retry_after,
             ) from None
+        except Exception:
+            if ticket.probe and not marked:  # an error (a bad query ...) within the time: cheap as well
+                self._note(self._cheap_keys, key)
+            raise
         finally:
             if timer is not None:
                 timer.cancel()
+            if ticket.probe:
+                self._probing.discard(key)
             self._release(client, marked)
 
-    def _admit(self, client: str, expensive: bool) -> _Ticket:
+    def _admit(self, client: str, key: Hashable, expensive: bool) -> _Ticket:
         state = self._clients.setdefault(client, _Client())
         if state.running + len(state.waiting) >= self.per_client + self.per_client_queue:
             self.shed[429] += 1
@@ -194,7 +243,7 @@ class Admission:
             raise ServiceBusyError(
                 f"the service is full ({self._waiting} requests waiting)", self.retry_after
             )
-        ticket = _Ticket(client, expensive, asyncio.get_running_loop().create_future())
+        ticket = _Ticket(client, key, expensive, asyncio.get_running_loop().create_future())
         state.waiting.append(ticket)
         self._waiting += 1
         self._waiting_expensive += expensive
@@ -244,6 +293,12 @@ class Admission:
             ticket = state.waiting[0]
             if ticket.expensive and self._running_expensive >= self.expensive_slots:
                 continue
+            unknown = not ticket.expensive and ticket.key not in self._cheap_keys
+            if unknown and ticket.key in self._probing:
+                continue  # its probe runs: wait for what it costs
+            if unknown:
+                ticket.probe = True
+                self._probing.add(ticket.key)
             state.waiting.popleft()
             self._waiting -= 1
             self._waiting_expensive -= ticket.expensive
