@@ -5,32 +5,25 @@ from __future__ import annotations
 import json
 import math
 from html import escape
-from urllib.parse import quote
 
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
-from ..card import Section, card_header, card_sections
 from ..errors import NotFoundError
 from ..formats import FORMATS, by_name
 from ..kg import KnowledgeGraph
-from ..models import Words
 from ..prefixes import BASE, compact
 from ..queries import all_queries
+from .drug_page import card_html, comedication_box, words_html
+from .links import href
+from .text_page import text_body
 
-__all__ = ["graph_page", "href", "index_page", "resource_page"]
+__all__ = ["graph_page", "href", "index_page", "resource_page", "source_text_page"]
 
 #: the formats a named graph's page and a resource's page link to (a choice of this page, not format facts)
 _GRAPH_DOWNLOADS = ("turtle", "ntriples", "jsonld", "rdfxml")
 _RESOURCE_DOWNLOADS = ("turtle", "jsonld")
 _DRUG_TYPES = {URIRef(BASE + "vocab/DrugIngredient"), URIRef(BASE + "vocab/DrugProduct")}
-
-
-def href(iri: str) -> str:
-    """Where this service shows an IRI: its own path for BacloKG IRIs, /page?iri=... for the rest."""
-    if iri.startswith(BASE) and len(iri) > len(BASE):
-        return "/" + iri[len(BASE) :]
-    return "/page?iri=" + quote(iri, safe="")
 
 
 def _layout(title: str, body: str) -> str:
@@ -96,14 +89,6 @@ def _cell(value: object) -> str:
     return escape(str(value))
 
 
-def _table(section: Section) -> str:
-    head = "".join(f"<th>{escape(c)}</th>" for c in section.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in section.rows)
-    return (
-        f"<h2>{escape(section.title)}</h2><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-    )
-
-
 def _label(kg: KnowledgeGraph, node: object) -> str:
     if isinstance(node, URIRef):
         label = kg.graph.value(node, RDFS.label)
@@ -145,20 +130,6 @@ def neighbourhood_svg(kg: KnowledgeGraph, iri: URIRef, limit: int = 24) -> str:
     return "".join(parts)
 
 
-def _words(words: Words) -> str:
-    """A quote, linked to its span in the source text where BacloKG ships the text (RFC 5147 fragment)."""
-    if not words.quoted:
-        note = "The curators\u2019 paraphrase, not the source\u2019s words"
-        return f'<p class="paraphrase">{note}: {escape(words.text)}</p>'
-    block = f"<blockquote>{escape(words.text)}</blockquote>"
-    if words.source_text is None:
-        return block
-    target = f"{href(words.source_text)}#char={words.start},{words.end}"
-    return (
-        block + f'<p><a href="{escape(target)}">characters {words.start} to {words.end} of the text</a></p>'
-    )
-
-
 def resource_page(kg: KnowledgeGraph, iri: URIRef) -> str | None:
     """The HTML page of a resource (the drug card for a drug), or None if the graph knows nothing of it."""
     outgoing = sorted(kg.graph.predicate_objects(iri))
@@ -173,15 +144,11 @@ def resource_page(kg: KnowledgeGraph, iri: URIRef) -> str | None:
             drug = kg.drug(str(iri))
         except NotFoundError:
             drug = None
-        if drug is not None:
-            body.append(
-                '<section class="card">' + "".join(f"<p>{escape(line)}</p>" for line in card_header(drug))
-            )
-            body.extend(_table(section) for section in card_sections(drug))
-            body.append("</section>")
+        if drug is not None:  # one row per claim, the sources' words on demand, then the co-medication box
+            body.append(card_html(drug) + comedication_box(drug))
     words = kg.statement_words().get(str(iri), ())
     if words:
-        body.append("<h2>In the source's words</h2>" + "".join(_words(w) for w in words))
+        body.append("<h2>In the source's words</h2>" + "".join(map(words_html, words)))
     body.append("<h2>Neighbourhood</h2>" + neighbourhood_svg(kg, iri))
     rows = "".join(f"<tr><td>{_cell(p)}</td><td>{_cell(o)}</td></tr>" for p, o in outgoing)
     body.append(
@@ -201,3 +168,12 @@ def resource_page(kg: KnowledgeGraph, iri: URIRef) -> str | None:
     )
     body.append(f"<p>This resource as RDF: {links}</p>")
     return _layout(title, "".join(body))
+
+
+def source_text_page(iri: str, text: str, span: tuple[int, int] | None = None) -> str:
+    """The HTML view of a source text BacloKG ships, ``span`` (code points) marked (see :mod:`.text_page`)."""
+    name = iri.rsplit("/", 1)[-1]
+    body = f'<h1>The text {escape(name)}</h1><p class="iri">{escape(iri)}</p>' + text_body(
+        text, href(iri), span
+    )
+    return _layout(f"text {name}", body)
