@@ -3,8 +3,7 @@
 Routes: ``/sparql`` (SPARQL 1.1 Protocol), ``/`` (query page), ``/api`` (named queries, OpenAPI),
 ``/void`` (VoID), ``/openapi.json`` (OpenAPI of all of these), and a page for every IRI BacloKG mints
 (``/entity/...``, ``/statement/...``, ``/source/...``, ``/vocab/...``, ``/graph/...``, ``/ontology``),
-by content negotiation HTML or RDF; a source text BacloKG ships is text/plain, and
-``?view=html`` shows it as a page marking the span of a quote (``#char=START,END``).
+by content negotiation HTML or RDF.
 """
 
 from __future__ import annotations
@@ -27,8 +26,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from ..annotations import source_texts
-from ..errors import ParameterError
-from ..formats import FORMATS, Format, by_name
+from ..errors import BadRequestError, ParameterError
+from ..formats import FORMATS, by_name
 from ..kg import KnowledgeGraph
 from ..prefixes import BASE, PREFIXES
 from ..queries import parse_iri
@@ -40,14 +39,13 @@ from .description import void_description
 from .evaluation import Evaluator, EvaluatorSpec
 from .messages import Answer
 from .messages import Request as WorkerRequest
-from .negotiation import parse_accept
+from .negotiation import OFFERS, TEXT, Offer, ResourceKind, accept_header, format_offer, negotiate
 from .openapi import service_openapi
-from .pages import graph_page, index_page, resource_page, source_text_page
+from .pages import graph_page, index_page, resource_page
 from .pool import WorkerPool, die_with_parent
 from .rest import create_api
 from .settings import Settings
 from .sparql import SparqlEndpoint
-from .text_page import char_span
 
 __all__ = ["CONFIG_VARIABLE", "app_from_environment", "create_app", "query_pool"]
 
@@ -59,36 +57,22 @@ _KINDS = ("entity", "statement", "source", "vocab", "graph", "shapes", "annotati
 _DESCRIBE = "CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"
 
 
-def _wants(request: Request) -> Format | None:
-    """HTML (None) or the RDF format a client asks for, by ?format= (checked first) or by Accept."""
+def _wants(request: Request, kind: ResourceKind) -> Offer | Response:
+    """The representation of a resource of ``kind`` a request asks for, by ?format= (checked first) or by
+    Accept; or the answer to give instead: 400 for an Accept header that breaks its grammar, 406 when
+    nothing the resource offers is acceptable."""
     name = request.query_params.get("format")
     if name:
-        return by_name(name)
-    for media, q in parse_accept(request.headers.get("accept")):
-        if q == 0:
-            continue
-        if media in ("text/html", "application/xhtml+xml"):
-            return None
-        if media in ("*/*", "*"):
-            return by_name("turtle")
-        for fmt in FORMATS:
-            if fmt.kind == "rdf" and fmt.media_type == media:
-                return fmt
-    return None
-
-
-def _wants_text(request: Request) -> bool:
-    """Whether a request for a shipped source text takes the text itself (the default) rather than RDF."""
-    if request.query_params.get("format"):
-        return False
-    for media, q in parse_accept(request.headers.get("accept")):
-        if q == 0:
-            continue
-        if media in ("text/plain", "text/*", "*/*", "*"):
-            return True
-        if any(fmt.kind == "rdf" and fmt.media_type == media for fmt in FORMATS):
-            return False
-    return True
+        return format_offer(by_name(name))
+    try:
+        chosen = negotiate(accept_header(request.headers.getlist("accept")), OFFERS[kind])
+    except BadRequestError as error:
+        return PlainTextResponse(f"{error}\n", error.status)
+    if chosen is None:
+        offered = ", ".join(offer.media.type + "/" + offer.media.subtype for offer in OFFERS[kind])
+        message = f"none of the accepted media types is offered; this resource is available as {offered}\n"
+        return PlainTextResponse(message, 406, headers={"Vary": "Accept"})
+    return chosen
 
 
 _RDF_NAMES = [f.name for f in FORMATS if f.kind == "rdf"]
@@ -172,8 +156,11 @@ def create_app(
     async def index(_: Request) -> Response:
         return HTMLResponse(index_page())
 
-    def _describe(request: Request, iri: URIRef) -> Response:
-        fmt = _wants(request)
+    def _describe(request: Request, iri: URIRef, chosen: Offer | Response | None = None) -> Response:
+        chosen = _wants(request, "page") if chosen is None else chosen
+        if isinstance(chosen, Response):
+            return chosen
+        fmt = chosen.format
         if fmt is None:
             page = resource_page(kg, iri)
             if page is None:
@@ -190,17 +177,19 @@ def create_app(
             {"context": dict(PREFIXES), "auto_compact": True} if fmt.name == "jsonld" else {}
         )
         body = serialize_graph(graph, fmt, **options)
-        return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+        return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})
 
     def _named_graph(request: Request, iri: URIRef) -> Response:
         if iri not in kg.named_graphs():
             return PlainTextResponse(f"no graph <{iri}> in this dataset\n", 404)
-        fmt = _wants(request)
+        chosen = _wants(request, "page")
+        if isinstance(chosen, Response):
+            return chosen
         graph = kg.named_graph(iri)
-        if fmt is None:
-            return HTMLResponse(graph_page(iri, len(graph)))
-        body = serialize_graph(graph, fmt)
-        return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+        if chosen.format is None:
+            return HTMLResponse(graph_page(iri, len(graph)), headers={"Vary": "Accept"})
+        body = serialize_graph(graph, chosen.format)
+        return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})
 
     async def minted(request: Request) -> Response:
         if (refused := _bad_format(request)) is not None:
@@ -217,21 +206,12 @@ def create_app(
                 None, _named_graph, request, URIRef(BASE + f"graph/{slug}")
             )
         text = source_texts().get(BASE + f"{kind}/{slug}")
-        if text is not None and request.query_params.get("view") == "html":
-            # the text as a page marking a quote's span: #char=S,E by static/text.js, ?char=S,E right here
-            content = text.read_text(encoding="utf-8")
-            try:
-                span = char_span(c, len(content)) if (c := request.query_params.get("char")) else None
-            except ParameterError as error:
-                return PlainTextResponse(f"{error}\n", error.status)
-            return HTMLResponse(source_text_page(BASE + f"{kind}/{slug}", content, span))
-        if text is not None and _wants_text(request):
+        chosen = _wants(request, "text") if text is not None else None
+        if text is not None and chosen is TEXT:
             # a source text BacloKG ships, as the annotations' offsets count in it (RDF about it on request)
-            return Response(
-                text.read_bytes(), media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"}
-            )
+            return Response(text.read_bytes(), media_type=TEXT.content_type, headers={"Vary": "Accept"})
         return await asyncio.get_running_loop().run_in_executor(
-            None, _describe, request, URIRef(BASE + f"{kind}/{slug}")
+            None, _describe, request, URIRef(BASE + f"{kind}/{slug}"), chosen
         )
 
     async def ontology(request: Request) -> Response:
@@ -266,10 +246,13 @@ def create_app(
     async def void(request: Request) -> Response:
         if (refused := _bad_format(request)) is not None:
             return refused
-        fmt = _wants(request) or by_name("turtle")
+        chosen = _wants(request, "rdf")
+        if isinstance(chosen, Response):
+            return chosen
+        assert chosen.format is not None  # every offer of an RDF resource has its format
         endpoint_iri = str(request.url.replace(path="/sparql", query=""))
-        body = serialize_graph(void_description(kg, endpoint_iri), fmt)
-        return Response(body, media_type=fmt.media_type)
+        body = serialize_graph(void_description(kg, endpoint_iri), chosen.format)
+        return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})
 
     routes = [
         Route("/", index, methods=["GET"]),

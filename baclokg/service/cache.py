@@ -60,8 +60,8 @@ def raw_key(scope: Scope) -> tuple[object, ...]:
     """
     accept = host = b""
     for name, value in scope["headers"]:
-        if name == b"accept":
-            accept = value
+        if name == b"accept":  # several Accept lines are one list, as the handler reads them
+            accept = accept + b", " + value if accept else value
         elif name == b"host":
             host = value
     return (scope["path"], scope["query_string"], accept, host)

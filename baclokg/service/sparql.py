@@ -21,7 +21,7 @@ from .description import service_description
 from .evaluation import error_answer
 from .messages import Answer, QueryRequest, UpdateRequest
 from .messages import Request as WorkerRequest
-from .negotiation import choose
+from .negotiation import accept_header, choose, parse_accept
 from .pool import WorkerPool
 from .settings import Settings
 from .using import with_dataset
@@ -113,11 +113,15 @@ class SparqlEndpoint:
             default, named = _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
         except BadRequestError as error:
             return _error(error.status, str(error))
-        accept = request.headers.get("accept")
+        accept = accept_header(request.headers.getlist("accept"))
         chosen = dict(params).get("format")  # a download link's choice; unknown values are ignored
         if chosen:
             with contextlib.suppress(ParameterError):
                 accept = by_name(chosen).media_type
+        try:  # an Accept header that breaks its grammar is refused here, before a worker runs the query
+            parse_accept(accept)
+        except BadRequestError as error:
+            return _error(error.status, str(error))
         base = str(request.url.replace(query=""))
         key = (queries[0], default, named, (accept or "").strip(), base)
         cached = self.cache.get(key)
@@ -187,12 +191,15 @@ class SparqlEndpoint:
         return f"the request body is larger than the limit of {self.settings.max_request_bytes} bytes"
 
     def _description(self, request: Request) -> Response:
-        fmt = choose(request.headers.get("accept"), "rdf")
+        try:
+            fmt = choose(accept_header(request.headers.getlist("accept")), "rdf")
+        except BadRequestError as error:
+            return _error(error.status, str(error))
         if fmt is None:
             return _error(406, "the service description is available as RDF (Turtle, JSON-LD, RDF/XML, ...)")
         endpoint = str(request.url.replace(query=""))
         body = serialize_graph(service_description(self.kg, endpoint), fmt)
-        return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
     async def _update(self, request: Request, update: str, params: list[tuple[str, str]]) -> Response:
         if request.method != "POST":
