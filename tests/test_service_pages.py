@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+from html.parser import HTMLParser
 
 import httpx
 import pytest
@@ -198,3 +200,155 @@ def test_the_whole_service_is_described_in_openapi(server: Server) -> None:
     document = httpx.get(server.url + "/openapi.json").json()
     assert {"/sparql", "/page", "/entity/{slug}", "/api/queries"} <= set(document["paths"])
     assert set(document["paths"]["/sparql"]) == {"get", "post"}
+
+
+class _Tables(HTMLParser):
+    """The tables of a page by the heading above them: each row's cells as text, with the links in them.
+
+    A cell's text leaves out what it holds in a <details> block (the sources' words, shown on demand).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.links: list[tuple[str, str]] = []  # (quote, link) of every quote's "see it in the text"
+        self._heading: str | None = None
+        self._title = ""
+        self._cell: list[str] | None = None
+        self._details = 0
+        self._quote: list[str] | None = None
+        self._last_quote = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h2":
+            self._heading, self._title = "", ""
+        elif tag == "tr":
+            self.tables.setdefault(self._title, []).append([])
+        elif tag == "td":
+            self._cell = []
+        elif tag == "details":
+            self._details += 1
+        elif tag == "blockquote":
+            self._quote = []
+        elif tag == "a" and "view=html" in (href := dict(attrs).get("href") or ""):
+            self.links.append((self._last_quote, href))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2" and self._heading is not None:
+            self._title, self._heading = self._heading, None
+        elif tag == "td" and self._cell is not None:
+            self.tables[self._title][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "details":
+            self._details -= 1
+        elif tag == "blockquote" and self._quote is not None:
+            self._last_quote, self._quote = "".join(self._quote), None
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None:
+            self._heading += data
+        if self._quote is not None:
+            self._quote.append(data)
+        if self._cell is not None and not self._details:
+            self._cell.append(data)
+
+
+def _drug_page(server: Server) -> tuple[str, _Tables]:
+    response = httpx.get(server.url + "/entity/baclotop", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    tables = _Tables()
+    tables.feed(response.text)
+    return response.text, tables
+
+
+@pytest.mark.parametrize(
+    ("section", "claim", "sources"),
+    [
+        ("Indications", ["Spasticity", "multiple sclerosis", "labelled indication"], ["Ozobax", "US tablet"]),
+        ("Indications", ["Spasticity", "multiple sclerosis", "used for (no approval stated)"], ["monograph"]),
+        ("Classes and roles", ["muscle relaxant"], ["ChEBI", "monograph"]),
+        ("Interactions", ["ethanol", "additive CNS depression (enhanced sedation)"], ["Ozobax", "monograph"]),
+    ],
+)
+def test_drug_page_has_one_row_per_claim(
+    server: Server, section: str, claim: list[str], sources: list[str]
+) -> None:
+    _, tables = _drug_page(server)
+    rows = [row for row in tables.tables[section] if row[: len(claim)] == claim]
+    assert len(rows) == 1, rows
+    assert all(source in rows[0][-1] for source in sources), rows[0]
+
+
+def test_drug_page_keeps_claims_that_differ_apart(server: Server) -> None:
+    _, tables = _drug_page(server)
+    statuses = [
+        row[2] for row in tables.tables["Indications"] if row[:2] == ["Spasticity", "multiple sclerosis"]
+    ]
+    assert sorted(statuses) == ["labelled indication", "used for (no approval stated)"]
+    cited = ("Classes and roles", "Indications", "Adverse effects", "Interactions", "Precautions", "Dosing")
+    every = [(title, *row[:-1]) for title in cited for row in tables.tables[title] if row]
+    assert len(every) == len(set(every)), "a claim shows once, whatever the number of its sources"
+
+
+def test_every_quote_link_names_its_own_words_in_the_text(server: Server) -> None:
+    page, tables = _drug_page(server)
+    assert "<summary>source's words</summary>" in page
+    assert len(tables.links) >= 10
+    text = httpx.get(server.url + "/source/monograph.txt").text
+    for quote, link in tables.links:
+        path, fragment = link.split("#")
+        assert path == "/source/monograph.txt?view=html"
+        start, end = map(int, fragment.removeprefix("char=").split(","))
+        assert text[start:end] == html.unescape(quote), link
+    view = httpx.get(server.url + "/source/monograph.txt", params={"view": "html"})
+    assert view.status_code == 200
+    assert view.headers["content-type"].startswith("text/html")
+    assert '<script src="/static/text.js"></script>' in view.text
+    assert "<mark" not in view.text
+
+
+def test_the_text_stays_text_plain(server: Server) -> None:
+    response = httpx.get(server.url + "/source/monograph.txt")
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.text.startswith(httpx.get(server.url + "/source/monograph.txt").text[:20])
+
+
+@pytest.mark.parametrize(("start", "end"), [(0, 8), (100, 160)])
+def test_text_view_marks_the_span_without_script(server: Server, start: int, end: int) -> None:
+    text = httpx.get(server.url + "/source/monograph.txt").text
+    view = httpx.get(server.url + "/source/monograph.txt", params={"view": "html", "char": f"{start},{end}"})
+    assert view.status_code == 200
+    assert f'<mark id="span">{html.escape(text[start:end])}</mark>' in view.text
+    assert f"characters {start} to {end}" in view.text
+
+
+@pytest.mark.parametrize("span", ["9,3", "0,999999", "a,b", "5", "-1,3", ""])
+def test_text_view_refuses_a_bad_span(server: Server, span: str) -> None:
+    view = httpx.get(server.url + "/source/monograph.txt", params={"view": "html", "char": span})
+    if span == "":
+        assert view.status_code == 200  # no span asked for: the whole text, nothing marked
+        assert "<mark" not in view.text
+        return
+    assert view.status_code == 400
+    assert f"char={span}: give START,END" in view.text
+
+
+def test_view_html_is_only_for_texts(server: Server) -> None:
+    response = httpx.get(
+        server.url + "/entity/baclotop", params={"view": "html"}, headers={"Accept": "text/html"}
+    )
+    assert "source-text" not in response.text
+    assert "Co-medication check" in response.text
+
+
+def test_drug_page_has_the_comedication_box(server: Server) -> None:
+    page, _ = _drug_page(server)
+    assert 'data-drug="https://w3id.org/baclokg/entity/baclotop"' in page
+    assert '<script src="/static/drug.js"></script>' in page
+    assert "<script>" not in page, "no inline script (a Content-Security-Policy of 'self' is coming)"
+    for name in ("drug.js", "text.js"):
+        script = httpx.get(server.url + "/static/" + name)
+        assert script.status_code == 200
+        assert "javascript" in script.headers["content-type"]
+    statement = httpx.get(server.url + "/statement/mono-onset", headers={"Accept": "text/html"}).text
+    assert "comedication" not in statement, "the box is on drug pages only"

@@ -3,7 +3,8 @@
 Routes: ``/sparql`` (SPARQL 1.1 Protocol), ``/`` (query page), ``/api`` (named queries, OpenAPI),
 ``/void`` (VoID), ``/openapi.json`` (OpenAPI of all of these), and a page for every IRI BacloKG mints
 (``/entity/...``, ``/statement/...``, ``/source/...``, ``/vocab/...``, ``/graph/...``, ``/ontology``),
-by content negotiation HTML or RDF.
+by content negotiation HTML or RDF; a source text BacloKG ships is text/plain, and
+``?view=html`` shows it as a page marking the span of a quote (``#char=START,END``).
 """
 
 from __future__ import annotations
@@ -41,11 +42,12 @@ from .messages import Answer
 from .messages import Request as WorkerRequest
 from .negotiation import OFFERS, TEXT, Offer, ResourceKind, accept_header, format_offer, negotiate
 from .openapi import service_openapi
-from .pages import graph_page, index_page, resource_page
+from .pages import graph_page, index_page, resource_page, source_text_page
 from .pool import WorkerPool, die_with_parent
 from .rest import create_api
 from .settings import Settings
 from .sparql import SparqlEndpoint
+from .text_page import char_span
 
 __all__ = ["CONFIG_VARIABLE", "app_from_environment", "create_app", "query_pool"]
 
@@ -206,6 +208,14 @@ def create_app(
                 None, _named_graph, request, URIRef(BASE + f"graph/{slug}")
             )
         text = source_texts().get(BASE + f"{kind}/{slug}")
+        if text is not None and request.query_params.get("view") == "html":
+            # the text as a page marking a quote's span: #char=S,E by static/text.js, ?char=S,E right here
+            content = text.read_text(encoding="utf-8")
+            try:
+                span = char_span(c, len(content)) if (c := request.query_params.get("char")) else None
+            except ParameterError as error:
+                return PlainTextResponse(f"{error}\n", error.status)
+            return HTMLResponse(source_text_page(BASE + f"{kind}/{slug}", content, span))
         chosen = _wants(request, "text") if text is not None else None
         if text is not None and chosen is TEXT:
             # a source text BacloKG ships, as the annotations' offsets count in it (RDF about it on request)
