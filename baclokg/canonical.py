@@ -2,7 +2,8 @@
 
 Turtle files are re-serialised by rdflib's ``longturtle`` writer with canonical blank-node labels,
 the project's prefixes (only those used) and the leading comment block kept; the SSSOM table is
-sorted by subject, predicate and object; the JSON-LD context is written from the prefix table.
+sorted by subject, predicate and object; the JSON-LD context is written from the prefix table and the
+properties and classes of the graphs (:mod:`baclokg.jsonld_context`).
 Same input graph, same bytes, whatever the hash seed.
 """
 
@@ -16,8 +17,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from .annotations import build_annotations
+from .jsonld_context import bundled_context
 from .paths import annotations_file, context_file, graph_dir, ontology_dir, reference_set_file
-from .prefixes import PREFIXES, context
+from .prefixes import PREFIXES
 from .reference_set import build_reference_set
 from .store import SSSOM_SUFFIX
 
@@ -75,7 +77,7 @@ def canonical_sssom(text: str) -> str:
 def format_file(path: Path) -> str:
     """The canonical text of a data file."""
     if path == context_file():
-        return json.dumps(context(), indent=2) + "\n"
+        return json.dumps(bundled_context(), indent=2) + "\n"
     if path == annotations_file():
         text = build_annotations()
     elif path == reference_set_file():

@@ -3,7 +3,6 @@ from run to run, written atomically (a failed write never replaces a good file w
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import tempfile
@@ -15,9 +14,10 @@ from rdflib import Dataset, Graph, URIRef
 from .canonical import canonical_sssom
 from .errors import ParameterError
 from .formats import EXPORT_FORMATS, by_name
+from .jsonld import dataset_document, document_bytes
 from .kg import KnowledgeGraph
 from .kgx import kgx_tables
-from .prefixes import PREFIXES, context
+from .prefixes import PREFIXES
 from .store import SSSOM_SUFFIX, bundled_graphs, parse_file
 from .terms import plain, to_rdflib
 
@@ -64,34 +64,14 @@ def _union(dataset: Dataset) -> Graph:
     return graph
 
 
-def _normalised(node: object) -> object:
-    """JSON with every array sorted (no @list is used), so the text does not depend on set order."""
-    if isinstance(node, dict):
-        return {key: _normalised(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return sorted((_normalised(item) for item in node), key=lambda item: json.dumps(item, sort_keys=True))
-    return node
-
-
 def _sorted_lines(text: str) -> bytes:
     lines = sorted({line for line in text.splitlines() if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _jsonld(dataset: Dataset, graphs: list[URIRef]) -> bytes:
-    ctx = context()["@context"]
-    named = []
-    for iri in graphs:
-        graph = Graph()
-        graph += dataset.graph(iri)
-        nodes = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=False))
-        items = nodes.get("@graph", nodes if isinstance(nodes, list) else [nodes])
-        if isinstance(items, dict):
-            items = [items]
-        items = [{k: v for k, v in item.items() if k != "@context"} for item in items]
-        named.append({"@id": str(iri), "@graph": sorted(items, key=lambda n: str(n.get("@id", "")))})
-    document = {"@context": ctx, "@graph": _normalised(named)}
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    """One document with the bundled context, each named graph a node with its ``@graph``."""
+    return document_bytes(dataset_document([(str(iri), dataset.graph(iri)) for iri in graphs]))
 
 
 def _trig(dataset: Dataset, graphs: list[URIRef]) -> bytes:

@@ -54,7 +54,7 @@ def queries_dir() -> Path:
 
 
 def context_file() -> Path:
-    """The bundled JSON-LD context (the project's prefixes), served as ``CONTEXT_IRI``."""
+    """The bundled JSON-LD context (prefixes, and a term per property and class), as ``CONTEXT_IRI``."""
     return ontology_dir() / "baclokg.context.jsonld"
 
 

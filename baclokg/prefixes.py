@@ -82,7 +82,8 @@ _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: len(kv[1]), reverse=True)
 
 
 def context() -> dict[str, dict[str, object]]:
-    """The JSON-LD context of the prefix table (the content of ``ontology/baclokg.context.jsonld``).
+    """The JSON-LD context of the prefix table; ``ontology/baclokg.context.jsonld`` adds a term for each
+    property and class of the data to it (:mod:`baclokg.jsonld_context`).
 
     JSON-LD 1.1 uses a term as a prefix only if its IRI ends in a general delimiter, or if it says
     ``"@prefix": true``, as OBO namespaces (ending in ``_``) must.
