@@ -352,3 +352,9 @@ def test_drug_page_has_the_comedication_box(server: Server) -> None:
         assert "javascript" in script.headers["content-type"]
     statement = httpx.get(server.url + "/statement/mono-onset", headers={"Accept": "text/html"}).text
     assert "comedication" not in statement, "the box is on drug pages only"
+
+def test_the_text_view_is_described_in_openapi(server: Server) -> None:
+    paths = httpx.get(server.url + "/openapi.json").json()["paths"]
+    names = {p["name"] for p in paths["/source/{slug}"]["get"]["parameters"]}
+    assert {"view", "char"} <= names
+    assert not {"view", "char"} & {p["name"] for p in paths["/entity/{slug}"]["get"]["parameters"]}

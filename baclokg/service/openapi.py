@@ -136,6 +136,26 @@ def _sparql(graphs: list[str]) -> dict[str, Any]:
     }
 
 
+#: the HTML view of a shipped source text (a quote's link names its span as ``#char=START,END``)
+_TEXT_VIEW = (
+    {
+        "name": "view",
+        "in": "query",
+        "required": False,
+        "description": "html: the text as an HTML page, marking the span its #char=START,END fragment names",
+        "schema": {"type": "string", "enum": ["html"]},
+    },
+    {
+        "name": "char",
+        "in": "query",
+        "required": False,
+        "description": "with view=html: the span to mark, START,END in code points (400 if not in the text)",
+        "schema": {"type": "string", "pattern": r"^\d+,\d+$"},
+        "example": "0,8",
+    },
+)
+
+
 def _page(
     summary: str, operation: str, parameters: list[dict[str, Any]], *, texts: bool = False
 ) -> dict[str, Any]:
@@ -154,6 +174,7 @@ def _page(
                     "description": "an RDF format name instead of content negotiation",
                     "schema": {"type": "string", "enum": [f.name for f in FORMATS if f.kind == "rdf"]},
                 },
+                *(_TEXT_VIEW if texts else ()),
             ],
             "responses": {
                 "200": {"description": f"the resource as {what}", "content": content},
