@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-test
 SERVE_STAMP := $(VENV)/.installed-serve
 
-.PHONY: serve test bench bench-fairness bench-scale reliability browser debian js lint typecheck fmt validate clean
+.PHONY: serve test bench bench-fairness bench-scale reliability browser debian js yasgui lint typecheck fmt validate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,9 +72,16 @@ $(JS_STAMP): tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --silent
 	touch $@
 
+## yasgui: refresh the vendored YASGUI of the query page from the npm registry (VERSION=x.y.z, else the
+## latest) and rewrite its manifest, checksums and licences; never part of serve or test
+yasgui:
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	$(PYTHON) tools/vendor_yasgui.py $(VERSION)
+
 lint: $(STAMP)
-	$(BIN)/ruff check baclokg tests bench reliability
-	$(BIN)/ruff format --check baclokg tests bench reliability
+	$(BIN)/ruff check baclokg tests bench reliability tools
+	$(BIN)/ruff format --check baclokg tests bench reliability tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -36,6 +36,7 @@ from ..results import serialize_graph
 from ..terms import plain
 from .admission import Admission
 from .cache import SPARQL_PATHS, CachedGets
+from .csp import ContentSecurityPolicy
 from .description import void_description
 from .evaluation import Evaluator, EvaluatorSpec
 from .messages import Answer
@@ -44,6 +45,7 @@ from .negotiation import OFFERS, TEXT, Offer, ResourceKind, accept_header, forma
 from .openapi import service_openapi
 from .pages import graph_page, index_page, resource_page, source_text_page
 from .pool import WorkerPool, die_with_parent
+from .query_page import vocabulary
 from .rest import create_api
 from .settings import Settings
 from .sparql import SparqlEndpoint
@@ -155,8 +157,12 @@ def create_app(
     async def sparql(request: Request) -> Response:
         return await endpoint(request)
 
+    terms: list[dict[str, list[str]]] = []  # the classes and properties the editor completes, read once
+
     async def index(_: Request) -> Response:
-        return HTMLResponse(index_page())
+        if not terms:
+            terms.append(await asyncio.get_running_loop().run_in_executor(None, vocabulary, kg))
+        return HTMLResponse(index_page(terms[0]))
 
     def _describe(request: Request, iri: URIRef, chosen: Offer | Response | None = None) -> Response:
         chosen = _wants(request, "page") if chosen is None else chosen
@@ -280,13 +286,14 @@ def create_app(
         Route("/{kind}/{slug}", minted, methods=["GET"]),
     ]
     middleware = [
+        Middleware(ContentSecurityPolicy),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
             allow_methods=["GET", "POST"],
             allow_headers=["Accept", "Content-Type"],
             allow_credentials=False,
-        )
+        ),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from html import escape
 
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..errors import NotFoundError
-from ..formats import FORMATS, by_name
+from ..formats import by_name
 from ..kg import KnowledgeGraph
-from ..prefixes import BASE, compact
-from ..queries import all_queries
+from ..prefixes import BASE, PREFIXES, compact
+from . import query_page
 from .drug_page import card_html, comedication_box, words_html
 from .links import href
 from .text_page import text_body
@@ -37,33 +38,38 @@ def _layout(title: str, body: str) -> str:
     )
 
 
-def index_page() -> str:
-    """The query page: an editor with the named queries as examples (no external scripts)."""
-    examples = [
-        {"id": q.id, "title": q.title, "question": q.question, "sparql": q.sparql}
-        for q in all_queries()
-        if q.kind == "competency"
-    ]
+def _json_block(name: str, data: object) -> str:
+    """Data for the page's script as a JSON block: not executed, so the CSP (no inline scripts) allows it."""
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return f'<script id="{name}" type="application/json">{text}</script>'
+
+
+def index_page(vocabulary: Mapping[str, list[str]]) -> str:
+    """The query page: YASGUI (vendored, see ``static/yasgui/VENDOR.md``) set up by ``static/app.js``.
+
+    ``vocabulary`` holds the class and property IRIs the editor completes (:func:`.query_page.vocabulary`).
+    """
+    examples = query_page.examples()
     options = "".join(
         f'<option value="{escape(q["id"])}">{escape(q["id"])}: {escape(q["title"])}</option>'
         for q in examples
     )
-    data = json.dumps(examples).replace("</", "<\\/")
-    kinds: dict[str, list[list[str]]] = {"results": [], "rdf": []}
-    for fmt in FORMATS:
-        kinds[fmt.kind].append([fmt.name, fmt.title])
     body = (
         "<h1>Ask the knowledge graph</h1>"
-        "<p>SPARQL 1.1 over the union of BacloKG's named graphs. Pick an example or write your own query.</p>"
-        f'<label>Example <select id="examples">{options}</select></label>'
-        '<p id="question"></p>'
-        '<textarea id="query" spellcheck="false" rows="16"></textarea>'
-        '<div class="actions"><button id="run">Run</button> <span id="status"></span>'
-        ' <span id="downloads"></span></div>'
-        '<div id="results"></div>'
-        f'<script id="example-data" type="application/json">{data}</script>'
-        f'<script id="format-data" type="application/json">{json.dumps(kinds)}</script>'
-        '<script src="/static/app.js"></script>'
+        "<p>SPARQL 1.1 over the union of BacloKG's named graphs. Pick a competency question (it opens in a "
+        "tab of its own, its parameters bound to their defaults) or write your own query: the editor "
+        "completes BacloKG's prefixes, classes and properties as you type (Ctrl-Space for more).</p>"
+        '<div class="examples"><label>Example <select id="examples">'
+        f'<option value="">choose a competency question\u2026</option>{options}</select></label>'
+        '<p id="question"></p><ul id="params"></ul></div>'
+        '<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
+        '<div id="yasgui"></div>'
+        '<p id="downloads"></p>'
+        + _json_block("example-data", examples)
+        + _json_block("vocabulary-data", {k: list(v) for k, v in vocabulary.items()})
+        + _json_block("prefix-data", PREFIXES)
+        + _json_block("format-data", query_page.download_formats())
+        + '<script src="/static/yasgui/yasgui.min.js"></script><script src="/static/app.js"></script>'
     )
     return _layout("Query", body)
 
