@@ -10,13 +10,15 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 
 from .formats import Format
+from .jsonld import document_bytes, graph_document
 from .terms import plain
 
 __all__ = ["serialize_graph", "serialize_result"]
 
 
 def serialize_graph(graph: Graph, fmt: Format, **options: Any) -> bytes:
-    """A graph in an RDF format; N-Quads and TriG, made for datasets, carry it as the default graph.
+    """A graph in an RDF format; N-Quads and TriG, made for datasets, carry it as the default graph;
+    JSON-LD is written with BacloKG's context (:mod:`baclokg.jsonld`), ``options`` are for rdflib's writers.
 
     >>> from rdflib import URIRef
     >>> from baclokg.formats import by_name
@@ -28,6 +30,8 @@ def serialize_graph(graph: Graph, fmt: Format, **options: Any) -> bytes:
     """
     if fmt.kind != "rdf":
         raise ValueError(f"{fmt.name} is not an RDF format")
+    if fmt.name == "jsonld":
+        return document_bytes(graph_document(graph))
     if fmt.name == "nquads":  # N-Triples lines are N-Quads lines in the default graph
         data = graph.serialize(format="nt", encoding="utf-8")
         return data if isinstance(data, bytes) else str(data).encode("utf-8")

@@ -181,10 +181,7 @@ def create_app(
         graph.addN((s, p, plain(o), graph) for s, p, o in found)
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, override=True, replace=True)
-        options: dict[str, Any] = (
-            {"context": dict(PREFIXES), "auto_compact": True} if fmt.name == "jsonld" else {}
-        )
-        body = serialize_graph(graph, fmt, **options)
+        body = serialize_graph(graph, fmt)  # JSON-LD with BacloKG's context: keys are its terms
         return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})
 
     def _named_graph(request: Request, iri: URIRef) -> Response:

@@ -7,6 +7,7 @@ own copy of the knowledge graph and then answers the messages of :mod:`baclokg.s
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +15,11 @@ import pyoxigraph as ox
 
 from ..errors import BacloKGError, QueryError, RefusedQueryError, ResultTooLargeError
 from ..formats import Format
+from ..jsonld import document_bytes, graph_document
 from ..kg import load
 from ..results import serialize_graph, serialize_result
 from ..safety import could_reach_outside, inspect
-from ..terms import text
+from ..terms import text, to_rdflib
 from .messages import Answer, ComedicationRequest, NamedQueryRequest, QueryRequest, Request, UpdateRequest
 from .negotiation import choose
 
@@ -133,6 +135,10 @@ class Evaluator:
         fmt = choose(accept, kind)  # type: ignore[arg-type]
         if fmt is None:
             return _not_acceptable(kind)
+        if fmt.name == "jsonld" and isinstance(result, ox.QueryTriples):  # written with BacloKG's context
+            body = document_bytes(graph_document(_rdflib_triples(result, self.spec.max_result_bytes)))
+            self._check_size(body)
+            return Answer(200, fmt.content_type, body)
         writer = _CappedWriter(self.spec.max_result_bytes)
         result.serialize(writer, format=fmt.oxigraph)  # type: ignore[arg-type]
         return Answer(200, fmt.content_type, writer.value())
@@ -179,3 +185,16 @@ class Evaluator:
 def _not_acceptable(kind: str) -> Answer:
     what = "SPARQL results (SELECT, ASK)" if kind == "results" else "RDF (CONSTRUCT, DESCRIBE)"
     return error_answer(406, f"none of the accepted media types can carry this query's answer: {what}")
+
+
+def _rdflib_triples(triples: Iterable[ox.Triple], limit: int) -> Iterator[tuple[Any, Any, Any]]:
+    """A CONSTRUCT answer's triples as rdflib terms, refused once their N-Triples pass ``limit`` bytes
+    (a JSON-LD document groups them by subject, so they are all held before it is written)."""
+    size = 0
+    for triple in triples:
+        size += len(str(triple)) + 3
+        if size > limit:
+            raise ResultTooLargeError(limit)
+        if isinstance(triple.subject, ox.Triple) or isinstance(triple.object, ox.Triple):
+            raise QueryError("JSON-LD cannot hold RDF-star triples; ask for Turtle or N-Triples")
+        yield to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)
