@@ -253,7 +253,9 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
-def _drug_page(server: Server) -> tuple[str, _Tables]:
+@pytest.fixture(scope="module")
+def drug_page(server: Server) -> tuple[str, _Tables]:
+    """Baclotop's page (fetched once for this module's tests) and its tables."""
     response = httpx.get(server.url + "/entity/baclotop", headers={"Accept": "text/html"})
     assert response.status_code == 200
     tables = _Tables()
@@ -271,16 +273,16 @@ def _drug_page(server: Server) -> tuple[str, _Tables]:
     ],
 )
 def test_drug_page_has_one_row_per_claim(
-    server: Server, section: str, claim: list[str], sources: list[str]
+    drug_page: tuple[str, _Tables], section: str, claim: list[str], sources: list[str]
 ) -> None:
-    _, tables = _drug_page(server)
+    _, tables = drug_page
     rows = [row for row in tables.tables[section] if row[: len(claim)] == claim]
     assert len(rows) == 1, rows
     assert all(source in rows[0][-1] for source in sources), rows[0]
 
 
-def test_drug_page_keeps_claims_that_differ_apart(server: Server) -> None:
-    _, tables = _drug_page(server)
+def test_drug_page_keeps_claims_that_differ_apart(drug_page: tuple[str, _Tables]) -> None:
+    _, tables = drug_page
     statuses = [
         row[2] for row in tables.tables["Indications"] if row[:2] == ["Spasticity", "multiple sclerosis"]
     ]
@@ -290,8 +292,10 @@ def test_drug_page_keeps_claims_that_differ_apart(server: Server) -> None:
     assert len(every) == len(set(every)), "a claim shows once, whatever the number of its sources"
 
 
-def test_every_quote_link_names_its_own_words_in_the_text(server: Server) -> None:
-    page, tables = _drug_page(server)
+def test_every_quote_link_names_its_own_words_in_the_text(
+    server: Server, drug_page: tuple[str, _Tables]
+) -> None:
+    page, tables = drug_page
     assert "<summary>source's words</summary>" in page
     assert len(tables.links) >= 10
     text = httpx.get(server.url + "/source/monograph.txt").text
@@ -341,8 +345,8 @@ def test_view_html_is_only_for_texts(server: Server) -> None:
     assert "Co-medication check" in response.text
 
 
-def test_drug_page_has_the_comedication_box(server: Server) -> None:
-    page, _ = _drug_page(server)
+def test_drug_page_has_the_comedication_box(server: Server, drug_page: tuple[str, _Tables]) -> None:
+    page, _ = drug_page
     assert 'data-drug="https://w3id.org/baclokg/entity/baclotop"' in page
     assert '<script src="/static/drug.js"></script>' in page
     assert "<script>" not in page, "no inline script (a Content-Security-Policy of 'self' is coming)"
@@ -352,6 +356,7 @@ def test_drug_page_has_the_comedication_box(server: Server) -> None:
         assert "javascript" in script.headers["content-type"]
     statement = httpx.get(server.url + "/statement/mono-onset", headers={"Accept": "text/html"}).text
     assert "comedication" not in statement, "the box is on drug pages only"
+
 
 def test_the_text_view_is_described_in_openapi(server: Server) -> None:
     paths = httpx.get(server.url + "/openapi.json").json()["paths"]
