@@ -104,19 +104,13 @@ def _build(target: Path, files: Sequence[tuple[Path, str]], reserved: Iterable[s
     Each quad goes in twice: in its named graph, and in the default graph, which is their union (a set:
     the bulk loader keeps one copy of a triple that several graphs hold).
     """
-    from .formats import by_suffix
-    from .store import SSSOM_SUFFIX, data_error, parse_files
+    from .store import bulk_load_file, bulk_loadable, parse_files
 
     # a file of triples (N-Triples, Turtle, RDF/XML) is bulk-loaded straight from disk by Oxigraph, twice
     # (its graph, the union); the rest (graphs of their own, SSSOM, JSON-LD) are parsed here first
-    direct = [
-        (Path(path), iri)
-        for path, iri in files
-        if not Path(path).name.endswith(SSSOM_SUFFIX)
-        and getattr(by_suffix(Path(path).suffix), "name", None) in ("ntriples", "turtle", "rdfxml")
-        and Path(path).is_file()
-    ]
-    parsed = parse_files([f for f in files if (Path(f[0]), f[1]) not in direct], reserved=reserved)
+    files = [(Path(path), iri) for path, iri in files]
+    direct = [(path, iri) for path, iri in files if bulk_loadable(path)]
+    parsed = parse_files([f for f in files if f not in direct], reserved=reserved)
     building = target.with_name(f"{target.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     store = ox.Store(str(building))
@@ -125,17 +119,7 @@ def _build(target: Path, files: Sequence[tuple[Path, str]], reserved: Iterable[s
             store.bulk_extend(quads)
             store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
         for path, iri in direct:
-            fmt = by_suffix(path.suffix)
-            assert fmt is not None
-            syntax = fmt.oxigraph
-            assert isinstance(syntax, ox.RdfFormat)
-            for graph in (ox.NamedNode(iri), ox.DefaultGraph()):
-                try:
-                    store.bulk_load(
-                        path=str(path), format=syntax, base_iri=path.resolve().as_uri(), to_graph=graph
-                    )
-                except (SyntaxError, OSError, ValueError) as error:
-                    raise data_error(path, error) from None
+            bulk_load_file(store, path, iri)
         store.flush()
     except BaseException:
         del store  # closed before its folder goes (the traceback keeps this frame, not the store)

@@ -1,8 +1,10 @@
 """Building the rdflib dataset behind a knowledge graph: engines, named graphs, safe file loading.
 
-Every file, bundled or the user's, is parsed with pyoxigraph into memory first, so a syntax
-error is reported with its file, line and column and nothing of a broken file is loaded.
-No parser is allowed to fetch anything: pyoxigraph refuses remote JSON-LD contexts.
+Every file, bundled or the user's, is read by pyoxigraph, so a syntax error is reported with its file,
+line and column. On the Oxigraph engine a file of triples (N-Triples, Turtle, RDF/XML) is bulk-loaded by
+Oxigraph straight from disk, into its graph and into the union; other files are parsed into memory first.
+A dataset is filled once, when it is new, and dropped if any file fails, so nothing of a broken file is
+ever served. No parser is allowed to fetch anything: pyoxigraph refuses remote JSON-LD contexts.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ __all__ = [
     "Engine",
     "NamedGraph",
     "apply_update",
+    "bulk_load_file",
+    "bulk_loadable",
     "bundled_graphs",
     "data_error",
     "load_files",
@@ -290,10 +294,55 @@ def parse_files(files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = 
     return parsed
 
 
-def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = ()) -> None:
-    """Parse every file first, then add them all: a broken file leaves the dataset unchanged.
+def bulk_loadable(path: Path) -> bool:
+    """Whether Oxigraph may bulk-load this file straight into one graph: a file of triples, so it
+    cannot name a graph of its own (nor a reserved one).
 
-    A file may not put triples into a ``reserved`` graph (the bundled graphs) other than its own.
+    >>> bulk_loadable(Path("drugs.nt")), bulk_loadable(Path("drugs.trig")), bulk_loadable(Path("m.sssom.tsv"))
+    (True, False, False)
     """
-    for quads in parse_files(files, reserved=reserved):
+    fmt = by_suffix(path.suffix)
+    return (
+        not path.name.endswith(SSSOM_SUFFIX)
+        and fmt is not None
+        and fmt.name in ("ntriples", "turtle", "rdfxml")
+    )
+
+
+def bulk_load_file(store: ox.Store, path: Path, graph_iri: str) -> None:
+    """Bulk-load a file of triples into its graph and into the default graph (their union, a set).
+
+    Oxigraph's bulk loader writes without a transaction: use it on a store being filled, which is
+    dropped if this raises :class:`DataError` (with the file, line and column of the first error).
+    """
+    fmt = by_suffix(path.suffix)
+    if fmt is None or not isinstance(fmt.oxigraph, ox.RdfFormat):
+        raise DataError(str(path), "not a file of triples")
+    if path.is_dir():
+        raise DataError(str(path), "is a folder, not a file")
+    if not path.is_file():
+        raise DataError(str(path), "no such file")
+    for graph in (ox.NamedNode(graph_iri), ox.DefaultGraph()):
+        try:
+            store.bulk_load(
+                path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri(), to_graph=graph
+            )
+        except (SyntaxError, OSError, ValueError) as error:
+            raise data_error(path, error) from None
+
+
+def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = ()) -> None:
+    """Fill a new dataset with every file; a broken file raises :class:`DataError` (drop the dataset then).
+
+    A file may not put triples into a ``reserved`` graph (the bundled graphs) other than its own. The
+    files other than triples are parsed before anything is added, so they fail first.
+    """
+    files = [(Path(path), iri) for path, iri in files]
+    store = dataset.store
+    oxigraph = store._inner if isinstance(store, OxigraphStore) else None
+    direct = [(p, iri) for p, iri in files if oxigraph is not None and bulk_loadable(p)]
+    for quads in parse_files([f for f in files if f not in direct], reserved=reserved):
         add_quads(dataset, quads)
+    for path, iri in direct:
+        assert oxigraph is not None
+        bulk_load_file(oxigraph, path, iri)
