@@ -1,10 +1,11 @@
-"""The wheel carries ontology/, graph/ and queries/: an installed copy works from any directory."""
+"""The wheel carries ontology/, graph/, queries/ and the vendored YASGUI: an installed copy works anywhere."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,11 @@ def test_wheel_installs_and_answers_from_elsewhere(tmp_path: Path) -> None:
         timeout=600,
     )
     (wheel,) = dist.glob("baclokg-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    vendored = ("yasgui.min.js", "yasgui.min.css", "manifest.json", "THIRD-PARTY-LICENSES.txt", "VENDOR.md")
+    assert {f"baclokg/service/static/yasgui/{name}" for name in vendored} <= names
+    assert not any(name.startswith("tools/") for name in names), "the npm refresh script stays out"
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
