@@ -330,3 +330,16 @@ def test_every_term_of_the_index_is_in_the_context() -> None:
     names = {name for name, _ in term_index().values()}
     assert names == set(context()["@context"]) - set(PREFIXES)
     assert not [name for name in names if ":" in name]
+
+
+def test_a_construct_answer_json_ld_cannot_hold_is_refused(server: Server) -> None:
+    query = "CONSTRUCT { << ?s ?p ?o >> <http://e/noted> true } WHERE { ?s ?p ?o } LIMIT 1"
+    answer = httpx.get(
+        server.url + "/sparql", params={"query": query}, headers={"Accept": "application/ld+json"}, timeout=30
+    )
+    assert answer.status_code == 400, answer.text
+    assert "JSON-LD cannot hold RDF-star triples" in answer.text
+    turtle = httpx.get(
+        server.url + "/sparql", params={"query": query}, headers={"Accept": "text/turtle"}, timeout=30
+    )
+    assert turtle.status_code == 200, turtle.text
