@@ -104,8 +104,10 @@ def _name(offer: Offer | None) -> str | None:
         ("application/*", "rdf", "ntriples"),
         ("text/turtle", "page", "turtle"),
         ("text/html;q=0, */*", "page", "turtle"),
-        ("text/plain;q=0, */*", "text", "turtle"),
+        ("text/plain;q=0, */*", "text", "html"),
+        ("text/plain;q=0, text/html;q=0, */*", "text", "turtle"),
         (BROWSER, "page", "html"),
+        (BROWSER, "text", "html"),  # a browser opening a quote's link reads the text's HTML view
         (BROWSER, "rdf", "rdfxml"),
         # aliases count when named outright, never through a wildcard
         ("application/json", "rdf", "jsonld"),
@@ -177,7 +179,15 @@ SELECT = "SELECT ?s WHERE { ?s a ?t } LIMIT 1"
         ("/entity/baclotop", None, "*/html", 400, "text/plain; charset=utf-8"),
         ("/graph/monograph", None, "application/n-quads", 200, "application/n-quads; charset=utf-8"),
         ("/source/monograph.txt", None, "*/*", 200, "text/plain; charset=utf-8"),
-        ("/source/monograph.txt", None, "text/plain;q=0, */*", 200, "text/turtle; charset=utf-8"),
+        ("/source/monograph.txt", None, "text/plain;q=0, */*", 200, "text/html; charset=utf-8"),
+        (
+            "/source/monograph.txt",
+            None,
+            "text/plain;q=0, text/html;q=0, */*",
+            200,
+            "text/turtle; charset=utf-8",
+        ),
+        ("/source/monograph.txt", None, BROWSER, 200, "text/html; charset=utf-8"),
         ("/source/monograph.txt", None, "text/plain;charset=iso-8859-1", 406, "text/plain; charset=utf-8"),
         ("/void", None, "text/html", 406, "text/plain; charset=utf-8"),
     ],

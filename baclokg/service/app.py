@@ -41,7 +41,7 @@ from .description import void_description
 from .evaluation import Evaluator, EvaluatorSpec
 from .messages import Answer
 from .messages import Request as WorkerRequest
-from .negotiation import OFFERS, TEXT, Offer, ResourceKind, accept_header, format_offer, negotiate
+from .negotiation import HTML, OFFERS, TEXT, Offer, ResourceKind, accept_header, format_offer, negotiate
 from .openapi import service_openapi
 from .pages import graph_page, index_page, resource_page, source_text_page
 from .pool import WorkerPool, die_with_parent
@@ -211,15 +211,17 @@ def create_app(
                 None, _named_graph, request, URIRef(BASE + f"graph/{slug}")
             )
         text = source_texts().get(BASE + f"{kind}/{slug}")
-        if text is not None and request.query_params.get("view") == "html":
+        chosen = _wants(request, "text") if text is not None else None
+        if text is not None and (chosen is HTML or request.query_params.get("view") == "html"):
             # the text as a page marking a quote's span: #char=S,E by static/text.js, ?char=S,E right here
             content = text.read_text(encoding="utf-8")
             try:
                 span = char_span(c, len(content)) if (c := request.query_params.get("char")) else None
             except ParameterError as error:
                 return PlainTextResponse(f"{error}\n", error.status)
-            return HTMLResponse(source_text_page(BASE + f"{kind}/{slug}", content, span))
-        chosen = _wants(request, "text") if text is not None else None
+            return HTMLResponse(
+                source_text_page(BASE + f"{kind}/{slug}", content, span), headers={"Vary": "Accept"}
+            )
         if text is not None and chosen is TEXT:
             # a source text BacloKG ships, as the annotations' offsets count in it (RDF about it on request)
             return Response(text.read_bytes(), media_type=TEXT.content_type, headers={"Vary": "Accept"})

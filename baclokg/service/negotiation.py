@@ -3,9 +3,10 @@
 Each kind of resource offers its representations in the server's order (:data:`OFFERS`, the one place
 that order is stated): SPARQL results JSON first, RDF graphs Turtle first (then the rest in the order of
 :data:`~baclokg.formats.FORMATS`), a page HTML first and then the RDF formats, a shipped source text
-``text/plain`` first and then the RDF formats. An Accept header gives every offer a quality: the q of the
-most specific media range that matches its media type (``type/subtype;params`` before ``type/subtype``
-before ``type/*`` before ``*/*``), 0 when none matches. q=0 excludes, the highest quality wins, and ties go
+``text/plain`` first, then its HTML view (what a browser asks for), then the RDF formats about it. An
+Accept header gives every offer a quality: the q of the most specific media range that matches its media
+type (``type/subtype;params`` before ``type/subtype`` before ``type/*`` before ``*/*``), 0 when none
+matches. q=0 excludes, the highest quality wins, and ties go
 to the server's order. Media-type parameters take part in matching, and an answer carries the parameters
 of the representation chosen (``charset=utf-8``).
 
@@ -29,6 +30,9 @@ True
 'tsv'
 >>> negotiate("*/*", OFFERS["page"]).content_type
 'text/html; charset=utf-8'
+>>> CHROMIUM = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+>>> negotiate(CHROMIUM, OFFERS["text"]) is HTML, negotiate("*/*", OFFERS["text"]) is TEXT
+(True, True)
 """
 
 from __future__ import annotations
@@ -241,7 +245,7 @@ OFFERS: dict[ResourceKind, tuple[Offer, ...]] = {
     "results": _in_server_order("results"),
     "rdf": _in_server_order("rdf"),
     "page": (HTML, *_in_server_order("rdf")),
-    "text": (TEXT, *_in_server_order("rdf")),
+    "text": (TEXT, HTML, *_in_server_order("rdf")),
 }
 
 
