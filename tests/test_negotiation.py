@@ -151,6 +151,12 @@ def test_bad_accept_is_400(accept: str, where: str) -> None:
     assert where in str(raised.value)
 
 
+def test_the_default_accept_of_java_is_read_as_it_means() -> None:
+    java = "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2"  # HttpURLConnection's, outside the grammar
+    assert _name(negotiate(java, OFFERS["results"])) == "json"
+    assert _name(negotiate(java, OFFERS["page"])) == "html"
+
+
 def test_empty_elements_are_ignored() -> None:
     assert [(r.type, r.subtype) for r in parse_accept(" , text/html,,\t")] == [("text", "html")]
 

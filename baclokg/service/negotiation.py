@@ -12,7 +12,8 @@ of the representation chosen (``charset=utf-8``).
 
 Reading of the RFC, stated where it leaves a choice: an Accept header that breaks the grammar (a
 media range without a subtype, ``*/html``, a q that is not 0 to 1 with at most three decimals, a
-parameter without ``=``) is answered 400 naming the element, never guessed at; an absent or empty Accept
+parameter without ``=``) is answered 400 naming the element, never guessed at (one exception: the
+default header of Java's HttpURLConnection, read as it means); an absent or empty Accept
 means any media type; parameters after ``q`` are accept extensions and take no part in matching. A
 format's other media types (:attr:`~baclokg.formats.Format.aliases`, such as ``application/json`` for
 JSON-LD) count only when a range names them outright, so ``text/*;q=0`` keeps Turtle out although
@@ -71,6 +72,9 @@ DEFAULTS: dict[Kind, str] = {"results": "json", "rdf": "turtle"}
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
+#: the one header outside the grammar that is read anyway: Java's HttpURLConnection sends it to every
+#: server its users call (``*`` for ``*/*``, ``.2`` for ``0.2``); refusing it would refuse those clients
+_JAVA_DEFAULT = "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2"
 _OWS = " \t"
 Params = tuple[tuple[str, str], ...]
 
@@ -265,6 +269,8 @@ def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
 
     >>> [(r.type, r.subtype, r.params, r.q) for r in parse_accept("text/plain;format=fixed;q=0.4;x=1, */*")]
     [('text', 'plain', (('format', 'fixed'),), 0.4), ('*', '*', (), 1.0)]
+    >>> [(r.type, r.q) for r in parse_accept("text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2")]
+    [('text', 1.0), ('image', 1.0), ('image', 1.0), ('*', 0.2)]
     >>> parse_accept("text/html;q=1.5")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -272,6 +278,8 @@ def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
     """
     if header is None or not header.strip(_OWS):
         return (MediaRange("*", "*"),)
+    if header == _JAVA_DEFAULT:
+        return parse_accept("text/html, image/gif, image/jpeg, */*;q=0.2")
     try:
         elements = _split(header, ",")
     except ValueError as error:
