@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-test
 SERVE_STAMP := $(VENV)/.installed-serve
 
-.PHONY: serve test bench bench-fairness bench-scale reliability browser debian js yasgui lint typecheck fmt validate clean
+.PHONY: serve test screenshots bench bench-fairness bench-scale reliability browser debian js yasgui lint typecheck fmt validate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-scale: $(STAMP)
 reliability: $(STAMP) debian
 	$(BIN)/python -m reliability --out docs/reliability.md
 
+## screenshots: the README's pictures of the query page and the drug page (docs/*.png; headless chromium)
+screenshots: $(STAMP) browser
+	$(BIN)/python tools/screenshots.py --out docs
+
 # The browser test drives Debian's chromium with Playwright (Playwright's own browser download
 # is not available here). Tests run as root, so apt-get works as is.
 browser:
@@ -85,6 +89,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy --strict tools
 
 ## fmt: rewrite ontology/ and graph/ files in their canonical form
 fmt: $(STAMP)
