@@ -326,15 +326,18 @@ def test_text_view_marks_the_span_without_script(server: Server, start: int, end
     assert f"characters {start} to {end}" in view.text
 
 
-@pytest.mark.parametrize("span", ["9,3", "0,999999", "a,b", "5", "-1,3", ""])
+@pytest.mark.parametrize("span", ["9,3", "0,999999", "a,b", "5", "-1,3", "", " 3,5"])
 def test_text_view_refuses_a_bad_span(server: Server, span: str) -> None:
     view = httpx.get(server.url + "/source/monograph.txt", params={"view": "html", "char": span})
-    if span == "":
-        assert view.status_code == 200  # no span asked for: the whole text, nothing marked
-        assert "<mark" not in view.text
-        return
     assert view.status_code == 400
     assert f"char={span}: give START,END" in view.text
+
+
+@pytest.mark.parametrize("view", ["AAA", "HTML", ""])
+def test_an_unknown_view_is_refused(server: Server, view: str) -> None:
+    response = httpx.get(server.url + "/source/monograph.txt", params={"view": view})
+    assert response.status_code == 400
+    assert "the one view is view=html" in response.text
 
 
 def test_view_html_is_only_for_texts(server: Server) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -211,6 +212,14 @@ def create_app(
                 None, _named_graph, request, URIRef(BASE + f"graph/{slug}")
             )
         text = source_texts().get(BASE + f"{kind}/{slug}")
+        view = request.query_params.get("view")
+        if view is not None and view != "html":
+            return PlainTextResponse(f"view={view!r} is not a view; the one view is view=html\n", 400)
+        if (given := request.query_params.get("char")) is not None:
+            try:  # its form, on every resource; its bounds below, against the text
+                char_span(given, sys.maxsize)
+            except ParameterError as error:
+                return PlainTextResponse(f"{error}\n", error.status)
         chosen = _wants(request, "text") if text is not None else None
         if text is not None and (chosen is HTML or request.query_params.get("view") == "html"):
             # the text as a page marking a quote's span: #char=S,E by static/text.js, ?char=S,E right here

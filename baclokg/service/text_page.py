@@ -28,7 +28,7 @@ def char_span(value: str, length: int) -> tuple[int, int]:
     ...
     baclokg.errors.ParameterError: char=12,3: give START,END with 0 <= START <= END <= 20 (code points)
     """
-    match = _SPAN.fullmatch(value.strip())
+    match = _SPAN.fullmatch(value)
     if match is not None:
         start, end = int(match[1]), int(match[2])
         if start <= end <= length:
