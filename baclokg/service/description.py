@@ -6,6 +6,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from ..formats import FORMATS
+from ..imports import ONTOLOGIES
 from ..kg import KnowledgeGraph
 from ..prefixes import BASE
 from ..store import GRAPH_NS
@@ -62,7 +63,12 @@ def graph_licence(name: str) -> tuple[URIRef, str | None]:
 
     >>> graph_licence("monograph")[0] == CC0
     True
+    >>> str(graph_licence("imports-hp")[0])
+    'https://hpo.jax.org/app/license'
     """
+    for ontology in ONTOLOGIES:  # an import module carries its ontology's licence
+        if name == ontology.graph:
+            return URIRef(ontology.licence), ontology.attribution
     attribution = ATTRIBUTIONS.get(name)
     return (CC_BY if attribution else CC0), attribution
 
