@@ -177,8 +177,6 @@ class WorkerPool(Generic[M, R]):
         self._context = mp.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: list[_Worker] = []
-        self._starting: list[_Worker] = []  # spawned, not yet taking messages
-        self._joining: list[asyncio.Future[None]] = []
         self._replay: list[M] = []
         self.killed = 0
 
@@ -186,56 +184,18 @@ class WorkerPool(Generic[M, R]):
         return _Worker(self._context, self.factory, self._replay, self.max_memory)
 
     def start(self) -> None:
-        """Start one worker and wait until it is ready, then start the others without waiting.
-
-        The pool answers as soon as its first worker is ready (alone on the CPU, it is ready soonest);
-        the others take messages as each becomes ready. A first worker that cannot start raises
-        :class:`~baclokg.errors.WorkerStartError`.
-        """
-        first = self._spawn()
-        try:
-            first.wait_ready(self.start_timeout)
-        except WorkerStartError:
-            first.kill()
-            raise
-        self._workers = [first]
-        self._starting = [self._spawn() for _ in range(self.size - 1)]
+        """Start every worker and wait until each is ready."""
+        workers = [self._spawn() for _ in range(self.size)]
+        for worker in workers:
+            worker.wait_ready(self.start_timeout)
+        self._workers = workers
 
     async def _queue(self) -> asyncio.Queue[_Worker]:
         if self._idle is None:
             self._idle = asyncio.Queue()
             for worker in self._workers:
                 self._idle.put_nowait(worker)
-            self._joining = [asyncio.ensure_future(self._join(w)) for w in self._starting]
         return self._idle
-
-    async def _join(self, worker: _Worker) -> None:
-        """Let a worker started by :meth:`start` take messages once it is ready (or replace it once)."""
-        import sys
-
-        loop = asyncio.get_running_loop()
-        for attempt in (1, 2):  # the first worker started, so a failure here is a passing one: try again
-            try:
-                await loop.run_in_executor(None, worker.wait_ready, self.start_timeout)
-                break
-            except WorkerStartError as error:
-                worker.kill()
-                self._starting.remove(worker)
-                if attempt == 2:
-                    print(f"BacloKG: {error}; serving with one worker fewer", file=sys.stderr)
-                    return
-                print(f"BacloKG: {error}; starting another", file=sys.stderr)
-                worker = self._spawn()
-                self._starting.append(worker)
-        self._starting.remove(worker)
-        self._workers.append(worker)
-        assert self._idle is not None
-        self._idle.put_nowait(worker)
-
-    async def started(self) -> None:
-        """Wait until every worker :meth:`start` began is ready (or was given up)."""
-        await self._queue()
-        await asyncio.gather(*self._joining)
 
     async def run(
         self, message: M, timeout: float | None = None, *, started: Callable[[int], None] | None = None
@@ -271,7 +231,6 @@ class WorkerPool(Generic[M, R]):
 
     async def broadcast(self, message: M) -> list[R]:
         """Send a message to every worker at once (none answers anything else meanwhile)."""
-        await self.started()  # a worker still starting would miss it
         idle = await self._queue()
         taken = [await idle.get() for _ in range(len(self._workers))]
         loop = asyncio.get_running_loop()
@@ -293,14 +252,10 @@ class WorkerPool(Generic[M, R]):
 
     def pids(self) -> Sequence[int]:
         """The process ids of the live workers (for tests and monitoring)."""
-        return [w.process.pid for w in [*self._workers, *self._starting] if w.process.pid is not None]
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def close(self) -> None:
         """Stop every worker."""
-        for join in self._joining:
-            join.cancel()
-        for worker in self._starting:
-            worker.kill()
         for worker in self._workers:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
@@ -308,4 +263,3 @@ class WorkerPool(Generic[M, R]):
             if worker.process.is_alive():
                 worker.kill()
         self._workers = []
-        self._starting = []
