@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -132,20 +133,43 @@ class _Store:
             method="PUT",
             headers={"Content-Type": by_name("ntriples").media_type},
         )
-        handlers = []
-        if self.target.user is not None:
-            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            manager.add_password(None, self.target.store, self.target.user, self.target.password or "")
-            handlers.append(
-                urllib.request.HTTPDigestAuthHandler(manager)
-                if self.target.digest
-                else urllib.request.HTTPBasicAuthHandler(manager)
-            )
+        handlers: list[urllib.request.BaseHandler] = []
         try:
+            if self.target.user is not None:
+                manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+                manager.add_password(None, self.target.store, self.target.user, self.target.password or "")
+                if self.target.digest:
+                    digest = urllib.request.HTTPDigestAuthHandler(manager)
+                    _authorize_digest(digest, request)
+                    handlers.append(digest)
+                else:
+                    handlers.append(urllib.request.HTTPBasicAuthHandler(manager))
             with urllib.request.build_opener(*handlers).open(request, timeout=300) as response:
                 response.read()
         except Exception as error:
             raise self._fail(self.target.store, error) from None
+
+
+def _authorize_digest(handler: urllib.request.HTTPDigestAuthHandler, request: urllib.request.Request) -> None:
+    """Give a request its Digest Authorization before it is sent, from the challenge of an empty request.
+
+    A server may refuse a request without credentials (401) before it reads the body, and close the
+    connection while a large body is still being sent (Virtuoso does: a broken pipe), so the body must go
+    with its credentials the first time.
+    """
+    probe = urllib.request.Request(request.full_url, method="HEAD")
+    try:
+        with urllib.request.urlopen(probe, timeout=60):
+            return  # no credentials asked for
+    except urllib.error.HTTPError as error:
+        challenge = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+    scheme, _, fields = challenge.partition(" ")
+    if scheme.lower() != "digest":
+        return
+    items = urllib.request.parse_keqv_list([f for f in urllib.request.parse_http_list(fields) if f])
+    authorization = handler.get_authorization(request, items)
+    if authorization:
+        request.add_unredirected_header("Authorization", f"Digest {authorization}")
 
 
 def graph_checksum(target: Target, graph: str) -> tuple[int, int]:
