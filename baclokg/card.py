@@ -156,6 +156,11 @@ def _frequency(a: AdverseEffect) -> str:
     return _pct(a.lower_percent, a.upper_percent) or (a.frequency.label if a.frequency else "")
 
 
+def _by_system(a: AdverseEffect) -> tuple[bool, str, str]:
+    """Adverse effects grouped by organ system (effects outside HPO, with none, last), then by name."""
+    return (not a.systems, _terms(a.systems), a.effect.label)
+
+
 def _situation(p: Precaution) -> str:
     return p.situation.label + (f" (risk to {p.risk_to.label})" if p.risk_to else "")
 
@@ -178,9 +183,9 @@ def card_sections(drug: Drug) -> list[Section]:
         ),
         _section(
             "Adverse effects",
-            ("effect", "frequency", "source"),
-            drug.adverse_effects,
-            lambda a: (a.effect.label, _frequency(a)),
+            ("organ system", "effect", "frequency", "source"),
+            sorted(drug.adverse_effects, key=_by_system),
+            lambda a: (_terms(a.systems), a.effect.label, _frequency(a)),
         ),
         _section(
             "Interactions",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import TypeVar
 
@@ -155,6 +156,19 @@ def _adverse(rows: list[Row], sources: tuple[Citation, ...]) -> AdverseEffect:
     )
 
 
+def _with_systems(effects: tuple[AdverseEffect, ...], rows: list[Row]) -> tuple[AdverseEffect, ...]:
+    """The adverse effects with the organ systems ``cq-15-adverse-effects-by-organ-system`` puts them in."""
+    systems: dict[str, set[Term]] = {}
+    for row in rows:
+        system = _term(row, "system")
+        if system is not None:
+            systems.setdefault(str(row["effect"]), set()).add(system)
+    return tuple(
+        replace(a, systems=tuple(sorted(systems.get(a.effect.iri, ()), key=lambda t: (t.label, t.iri))))
+        for a in effects
+    )
+
+
 def _interaction(rows: list[Row], sources: tuple[Citation, ...]) -> Interaction:
     first = rows[0]
     key = "interactant" if "interactant" in first else "via"
@@ -270,7 +284,10 @@ def build_drug(kg: RowSource, iri: URIRef, name: str = "", words: WordsOf | None
         roles=_by_statement(q("cq-02-classes-and-roles", drug=iri), _roles, words),
         mechanism=_by_statement(q("cq-03-mechanism", drug=iri), _mechanism, words),
         indications=_by_statement(q("cq-04-indications", drug=iri), _indication, words),
-        adverse_effects=_by_statement(q("cq-05-adverse-effects", drug=iri), _adverse, words),
+        adverse_effects=_with_systems(
+            _by_statement(q("cq-05-adverse-effects", drug=iri), _adverse, words),
+            q("cq-15-adverse-effects-by-organ-system", drug=iri),
+        ),
         interactions=_by_statement(q("cq-06-interactions", drug=iri), _interaction, words),
         precautions=_by_statement(q("api-precautions", drug=iri), _precaution, words),
         dosage=_by_statement(q("cq-09-dosing", drug=iri), _regimen, words),

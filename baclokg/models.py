@@ -108,13 +108,15 @@ class Indication:
 
 @dataclass(frozen=True, slots=True)
 class AdverseEffect:
-    """An adverse effect with its frequency, as one source gives it."""
+    """An adverse effect with its frequency, as one source gives it, and the organ systems it concerns
+    (HPO's top-level classes above it in the HPO import; none for an effect outside HPO)."""
 
     effect: Term
     frequency: Term | None
     lower_percent: Decimal | None
     upper_percent: Decimal | None
     sources: tuple[Citation, ...]
+    systems: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
