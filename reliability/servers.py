@@ -252,9 +252,7 @@ def oxigraph_store(folder: Path) -> Store:
         )
 
     base = f"http://127.0.0.1:{port}"
-    return Store(
-        "oxigraph", launch, Target(base + "/query", base + "/update", batch_size=200), base + "/query"
-    )
+    return Store("oxigraph", launch, Target(base + "/query", base + "/update"), base + "/query")
 
 
 def virtuoso_store(folder: Path) -> Store:
