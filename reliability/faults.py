@@ -111,9 +111,8 @@ def store_killed_during_push(store: Store, kills: int, seed: int = 0) -> dict[st
     staging graph is left behind.
     """
     rng = random.Random(seed)
-    before = {r.graph: (r.triples, r.checksum) for r in push(store.target)}
     steps: list[str] = []
-    push(store.target, progress=steps.append)
+    before = {r.graph: (r.triples, r.checksum) for r in push(store.target, progress=steps.append)}
     results: Counter[str] = Counter()
     killed_at = []
     for _ in range(kills):

@@ -38,7 +38,7 @@ class Size:
     fairness_seconds: float
 
 
-SHORT = Size("short", 150, 150, 60, 3, 8, 20, 8, 1, 1, ("turtle", "jsonld", "kgx", "sssom"), 6)
+SHORT = Size("short", 150, 150, 60, 3, 8, 12, 8, 1, 1, ("turtle", "jsonld", "kgx", "sssom"), 6)
 LONG = Size("long", 3000, 3000, 1000, 50, 60, 300, 60, 5, 5, EXPORT_FORMATS, 12)
 
 #: the service as the fuzzing, attack and injection runs see it: a short time limit

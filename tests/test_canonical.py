@@ -25,16 +25,17 @@ def test_canonical_form_ignores_hash_seed() -> None:
     script = (
         "from baclokg.canonical import data_files, format_file\nfor p in data_files(): print(format_file(p))"
     )
-    outputs = {
-        subprocess.run(
+    runs = [  # side by side: each reads and formats every file
+        subprocess.Popen(
             [sys.executable, "-c", script],
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
-            check=True,
             env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
+        )
         for seed in ("0", "1", "4242")
-    }
+    ]
+    outputs = {run.communicate(timeout=300)[0] for run in runs}
+    assert [run.returncode for run in runs] == [0, 0, 0]
     assert len(outputs) == 1
 
 

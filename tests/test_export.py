@@ -66,15 +66,16 @@ def test_same_bytes_across_hash_seeds(fmt: str) -> None:
         "import sys, baclokg\nfrom baclokg.export import export_bytes\n"
         f"sys.stdout.buffer.write(export_bytes(baclokg.load(), {fmt!r}))"
     )
-    outputs = {
-        subprocess.run(
+    runs = [  # side by side: each loads the graph
+        subprocess.Popen(
             [sys.executable, "-c", script],
-            capture_output=True,
-            check=True,
+            stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
+        )
         for seed in ("0", "7")
-    }
+    ]
+    outputs = {run.communicate(timeout=300)[0] for run in runs}
+    assert [run.returncode for run in runs] == [0, 0]
     assert len(outputs) == 1
     assert outputs == {export_bytes(_kg(), fmt)}
 
