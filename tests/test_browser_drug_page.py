@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from .conftest import Server
-from .test_browser import CHROMIUM, FLAGS
 
 #: names to check and the verdict each gets against Baclotop (the last one is in no vocabulary)
 COMEDICATIONS = {
@@ -17,14 +16,6 @@ COMEDICATIONS = {
     "ibuprofen": "no-interaction-recorded",
     "frobnizolam": "not-known",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        running = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield running
-        running.close()
 
 
 @pytest.fixture
