@@ -77,9 +77,13 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for every browser test."""
+    """A headless Chromium for the browser tests of one module.
+
+    Module scope, not session: Playwright's sync API keeps an event loop running in this thread while it
+    is open, and tests that call ``asyncio.run`` later in the session would fail under it.
+    """
     with sync_playwright() as playwright:
         running = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield running
