@@ -1,9 +1,10 @@
 """``python -m bench.queries --before REV``: every named query's in-process p50, this checkout against REV.
 
-Both versions are measured in the same run, one after the other, each in its own process: REV is
-checked out into a temporary git worktree (removed afterwards). Per engine, the table gives each
-query's median time over repeated runs with its default parameters, the ratio after/before, and the
-cold start of ``baclokg query NAME`` and a 20-name co-medication check from the command line.
+Both versions are measured in the same run, each in its own process: REV is checked out into a
+temporary git worktree (removed afterwards). The two take turns for ``--rounds`` rounds, so that a
+slow spell of the machine falls on both; a query's figure is the median over the rounds of its
+median time within a round (with its default parameters). The table gives the ratio after/before, and
+the cold start of ``baclokg query NAME`` and a 20-name co-medication check from the command line.
 
 The ratio a change must keep is the caller's to judge; whole-graph queries (``qc-*``, ``api-names``,
 ``api-kgx-*``) grow with the number of triples by nature.
@@ -35,7 +36,7 @@ sys.path.insert(0, sys.argv[1])
 import baclokg
 from baclokg.queries import all_queries
 out = {}
-for engine, runs in (("oxigraph", 20), ("rdflib", 3)):
+for engine, runs in (("oxigraph", 20), ("rdflib", 5)):
     kg = baclokg.load(engine=engine)
     for query in all_queries():
         kg.rows(query.id)
@@ -62,6 +63,19 @@ def probe(checkout: Path) -> dict[str, float]:
     return result
 
 
+def rounds(checkout: Path, worktree: Path, count: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Per query, the median over ``count`` alternating rounds of ``probe``: (worktree, checkout)."""
+    befores, afters = [], []
+    for _ in range(count):
+        befores.append(probe(worktree))
+        afters.append(probe(checkout))
+
+    def median(runs: list[dict[str, float]]) -> dict[str, float]:
+        return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+    return median(befores), median(afters)
+
+
 def cli_seconds(checkout: Path, args: list[str], runs: int = 5) -> float:
     """The median wall time of ``baclokg ARGS`` run from ``checkout`` (its code first on the path)."""
     code = "import sys; sys.argv = ['baclokg', *sys.argv[1:]]; from baclokg.cli import main; main()"
@@ -76,6 +90,7 @@ def cli_seconds(checkout: Path, args: list[str], runs: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, metavar="REV", help="the git revision to compare with")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of both versions (3)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         worktree = Path(folder) / "before"
@@ -84,7 +99,7 @@ def main() -> None:
             check=True,
         )
         try:
-            before, after = probe(worktree), probe(ROOT)
+            before, after = rounds(ROOT, worktree, options.rounds)
             cold = [
                 cli_seconds(c, ["query", "cq-01-ingredient-and-brands", "--format", "tsv"])
                 for c in (worktree, ROOT)
