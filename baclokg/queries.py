@@ -274,8 +274,17 @@ def _parse(path: Path, *, strict: bool = True) -> NamedQuery:
 
 
 @cache
+def _parsed(path: Path) -> NamedQuery:
+    return _parse(path)
+
+
+@cache
+def _ids(folder: Path) -> tuple[str, ...]:
+    return tuple(sorted(path.stem for path in folder.glob("*.rq")))
+
+
 def _load(folder: Path) -> dict[str, NamedQuery]:
-    return {path.stem: _parse(path) for path in sorted(folder.glob("*.rq"))}
+    return {name: _parsed(folder / f"{name}.rq") for name in _ids(folder)}
 
 
 def all_queries(folder: Path | None = None) -> list[NamedQuery]:
@@ -284,15 +293,17 @@ def all_queries(folder: Path | None = None) -> list[NamedQuery]:
 
 
 def get(name: str, folder: Path | None = None) -> NamedQuery:
-    """A named query by id; ``NotFoundError`` suggests the closest ids."""
-    queries = _load(folder or queries_dir())
-    if name in queries:
-        return queries[name]
-    matches = [q for q in queries if q.startswith(name + "-") or q == name]
+    """A named query by id or unique id prefix; ``NotFoundError`` suggests the closest ids.
+
+    Only the query asked for is read (the command line's cold start reads one file, not all of them).
+    """
+    folder = folder or queries_dir()
+    ids = _ids(folder)
+    matches = [name] if name in ids else [q for q in ids if q.startswith(name + "-")]
     if len(matches) == 1:
-        return queries[matches[0]]
+        return _parsed(folder / f"{matches[0]}.rq")
     import difflib
 
     raise NotFoundError(
-        "named query", name, matches or difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4)
+        "named query", name, matches or difflib.get_close_matches(name, list(ids), n=3, cutoff=0.4)
     )
