@@ -117,6 +117,7 @@ def query_pool(kg: KnowledgeGraph, settings: Settings) -> WorkerPool[WorkerReque
         settings.workers,
         timeout=settings.timeout,
         max_memory=settings.max_memory_bytes,
+        preload=[Evaluator.__module__],
     )
 
 

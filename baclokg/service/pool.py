@@ -29,19 +29,22 @@ R = TypeVar("R")
 Handler = Callable[[M], R]
 
 
-def die_with_parent(parent: int, signal_number: int) -> None:
+def die_with_parent(parent: int | None, signal_number: int) -> None:
     """Ask Linux to send ``signal_number`` to this process when its parent ends; exit if it already has.
 
-    A server killed with SIGKILL cannot stop its children itself: without this they would keep the
-    port and answer from a stale graph. Elsewhere than Linux only the already-ended check is made.
+    ``parent`` is the process id the parent must have (None: the parent this process has now, which
+    must not be init). A server killed with SIGKILL cannot stop its children itself: without this they
+    would keep the port and answer from a stale graph. Elsewhere than Linux only the already-ended
+    check is made.
     """
     import ctypes
     import sys
 
+    expected = os.getppid() if parent is None else parent
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal_number, 0, 0, 0)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
+    if expected == 1 or os.getppid() != expected:
         os._exit(1)
 
 
@@ -61,12 +64,12 @@ def _worker_main(
     conn: Connection,
     factory: Callable[[], Handler[Any, Any]],
     replay: Sequence[Any],
-    parent: int,
     max_memory: int | None,
 ) -> None:
     import signal
 
-    die_with_parent(parent, signal.SIGKILL)
+    # the parent is the fork server, which ends when the service does (its pipe from the service closes)
+    die_with_parent(None, signal.SIGKILL)
     try:
         _limit_memory(max_memory)
         threading.stack_size(EVALUATION_STACK_BYTES)
@@ -119,7 +122,7 @@ class _Worker:
     ) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_worker_main, args=(child, factory, tuple(replay), os.getpid(), max_memory), daemon=True
+            target=_worker_main, args=(child, factory, tuple(replay), max_memory), daemon=True
         )
         self.process.start()
         child.close()
@@ -157,6 +160,8 @@ class WorkerPool(Generic[M, R]):
 
     ``factory`` is called once in each worker process (it must be picklable: a module-level function,
     a class, or a :func:`functools.partial` of one) and returns the handler that answers messages.
+    Workers are forked from a fork server that imported the modules named in ``preload`` once, so a
+    worker (a first one or a replacement) starts without importing them again.
     """
 
     def __init__(
@@ -167,6 +172,7 @@ class WorkerPool(Generic[M, R]):
         timeout: float = 10.0,
         max_memory: int | None = None,
         start_timeout: float = 120.0,
+        preload: Sequence[str] = (),
     ) -> None:
         self.factory = factory
         self.size = max(1, size or (os.cpu_count() or 1))
@@ -174,7 +180,8 @@ class WorkerPool(Generic[M, R]):
         #: the address-space limit of each worker process, in bytes (None: no limit)
         self.max_memory = max_memory
         self.start_timeout = start_timeout
-        self._context = mp.get_context("spawn")
+        self._context = mp.get_context("forkserver")
+        self._context.set_forkserver_preload(list(preload))
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: list[_Worker] = []
         self._replay: list[M] = []
