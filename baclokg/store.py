@@ -33,6 +33,7 @@ __all__ = [
     "NamedGraph",
     "apply_update",
     "bulk_load_file",
+    "bulk_load_into",
     "bulk_loadable",
     "bundled_graphs",
     "data_error",
@@ -315,6 +316,12 @@ def bulk_load_file(store: ox.Store, path: Path, graph_iri: str) -> None:
     Oxigraph's bulk loader writes without a transaction: use it on a store being filled, which is
     dropped if this raises :class:`DataError` (with the file, line and column of the first error).
     """
+    for graph in (ox.NamedNode(graph_iri), ox.DefaultGraph()):
+        bulk_load_into(store, path, graph)
+
+
+def bulk_load_into(store: ox.Store, path: Path, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+    """Bulk-load a file of triples into one graph (see :func:`bulk_load_file`)."""
     fmt = by_suffix(path.suffix)
     if fmt is None or not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise DataError(str(path), "not a file of triples")
@@ -322,13 +329,10 @@ def bulk_load_file(store: ox.Store, path: Path, graph_iri: str) -> None:
         raise DataError(str(path), "is a folder, not a file")
     if not path.is_file():
         raise DataError(str(path), "no such file")
-    for graph in (ox.NamedNode(graph_iri), ox.DefaultGraph()):
-        try:
-            store.bulk_load(
-                path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri(), to_graph=graph
-            )
-        except (SyntaxError, OSError, ValueError) as error:
-            raise data_error(path, error) from None
+    try:
+        store.bulk_load(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri(), to_graph=graph)
+    except (SyntaxError, OSError, ValueError) as error:
+        raise data_error(path, error) from None
 
 
 def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved: Iterable[str] = ()) -> None:
