@@ -23,7 +23,7 @@ from bench.wrk import parse as parse_wrk
 
 from .servers import Server, cpu_percent
 
-__all__ = ["PATHOLOGICAL", "named_mix", "run_load"]
+__all__ = ["PATHOLOGICAL", "lua_table", "named_mix", "run_load"]
 
 #: queries no time limit short of hours would see the end of: cartesian products, closures, regexes
 PATHOLOGICAL = {
@@ -52,9 +52,19 @@ def named_mix() -> list[tuple[str, str]]:
     return sparql + [(f"/api/queries/{query.id}", "application/json") for query in all_queries()]
 
 
+def lua_table(entries: list[tuple[str, str]]) -> str:
+    """(path, Accept) pairs as a Lua table of two-string tables (JSON strings of ASCII text are Lua strings).
+
+    >>> lua_table([("/sparql?query=ASK%7B%7D", "application/json")])
+    '{{"/sparql?query=ASK%7B%7D", "application/json"}}'
+    """
+    pairs = (f"{{{json.dumps(path)}, {json.dumps(accept)}}}" for path, accept in entries)
+    return "{" + ", ".join(pairs) + "}"
+
+
 def _wrk(url: str, connections: int, seconds: float, folder: Path) -> dict[str, Any]:
     script = folder / "mix.lua"
-    script.write_text(_LUA % ("{" + ", ".join(json.dumps([p, a]) for p, a in named_mix()) + "}"))
+    script.write_text(_LUA % lua_table(named_mix()))
     out = subprocess.run(
         [
             "wrk",
@@ -71,8 +81,10 @@ def _wrk(url: str, connections: int, seconds: float, folder: Path) -> dict[str, 
         capture_output=True,
         text=True,
         check=True,
-    ).stdout
-    return parse_wrk(out)
+    )
+    if out.stderr.strip():  # wrk sends GET / instead when its script fails, and says so only here
+        raise RuntimeError(f"wrk: {out.stderr.strip()}")
+    return parse_wrk(out.stdout)
 
 
 def _pathological(url: str, stop: threading.Event, pause: float, outcomes: list[dict[str, Any]]) -> None:

@@ -188,6 +188,9 @@ def test_rest_endpoint_limits_and_description(service: Server) -> None:
     too_many = [f"drug{i}" for i in range(MAX_NAMES + 1)]
     assert httpx.get(service.url + "/api/comedications", params={"name": too_many}).status_code == 400
     assert httpx.get(service.url + "/api/comedications").status_code == 400
+    too_long = httpx.get(service.url + "/api/comedications", params={"name": ["diazepam", "x" * 301]})
+    assert too_long.status_code == 400
+    assert "300 characters" in too_long.text
     product = httpx.get(service.url + "/api/comedications", params={"name": "diazepam", "drug": "Baclotop"})
     assert product.json()["comedications"][0]["verdict"] == "interacts"
     spec = httpx.get(service.url + "/api/openapi.json").json()

@@ -22,6 +22,9 @@ from .sparql import SparqlEndpoint
 
 __all__ = ["create_api"]
 
+#: the longest co-medication name the REST API takes
+MAX_NAME_CHARACTERS = 300
+
 
 class ParameterInfo(BaseModel):
     """A parameter of a named query."""
@@ -119,8 +122,8 @@ def create_api(endpoint: SparqlEndpoint) -> FastAPI:
         name: Annotated[
             list[str] | None,
             Query(
-                description="a co-medication's name, CURIE or IRI (repeat the parameter for a list)",
-                max_length=300,
+                description="a co-medication's name, CURIE or IRI (repeat the parameter for a list; "
+                f"each at most {MAX_NAME_CHARACTERS} characters)",
             ),
         ] = None,
         drug: Annotated[
@@ -130,6 +133,11 @@ def create_api(endpoint: SparqlEndpoint) -> FastAPI:
         if not name or len(name) > MAX_NAMES:
             return JSONResponse(
                 {"detail": f"give between 1 and {MAX_NAMES} names, got {len(name or ())}"}, 400
+            )
+        long = next((n for n in name if len(n) > MAX_NAME_CHARACTERS), None)
+        if long is not None:  # Query's max_length bounds the list here, not each name
+            return JSONResponse(
+                {"detail": f"a name has at most {MAX_NAME_CHARACTERS} characters, got {len(long)}"}, 400
             )
         names = tuple(name)
         return await _answer(
@@ -158,15 +166,22 @@ def create_api(endpoint: SparqlEndpoint) -> FastAPI:
     return api
 
 
-async def _answer(endpoint: SparqlEndpoint, http: Request, key: Hashable, request: WorkerRequest) -> Response:
-    """A worker's JSON answer as is; an error as ``{"detail": ...}`` with its status."""
-    try:
-        answer = await endpoint.admission.run(
-            endpoint.client(http), key, lambda started: endpoint.pool.run(request, started=started)
-        )
-    except BacloKGError as error:
-        headers = await retry_headers(error)
-        return JSONResponse({"detail": str(error)}, error.status, headers=headers)
+async def _answer(
+    endpoint: SparqlEndpoint, http: Request, key: tuple[Hashable, ...], request: WorkerRequest
+) -> Response:
+    """A worker's JSON answer as is, kept in the endpoint's answer cache (which an update clears); an
+    error as ``{"detail": ...}`` with its status."""
+    answer = endpoint.cache.get(key)
+    if answer is None:
+        try:
+            answer = await endpoint.admission.run(
+                endpoint.client(http), key, lambda started: endpoint.pool.run(request, started=started)
+            )
+        except BacloKGError as error:
+            headers = await retry_headers(error)
+            return JSONResponse({"detail": str(error)}, error.status, headers=headers)
+        if answer.status == 200:
+            endpoint.cache.put(key, answer)
     if answer.status != 200:
         return JSONResponse({"detail": answer.body.decode().strip()}, answer.status)
     return Response(answer.body, media_type="application/json")
