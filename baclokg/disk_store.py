@@ -137,18 +137,17 @@ def _bulk_load_all(store: ox.Store, files: Sequence[tuple[Path, str]]) -> None:
     """Bulk-load each file into its graph and into the union, as many loads at once as there are cores.
 
     Oxigraph's on-disk bulk loader keeps one core busy per load, so the two loads of a file run side by
-    side (1M triples, 2 cores: 8.7 s instead of 14.4 s; the in-memory store is slower this way). The
-    union's load skips the checks that the graph's load makes on the same bytes (see
-    :func:`~baclokg.store.bulk_load_file`). Every load runs to its end (none can be stopped); the first
-    error, in file order, is raised after them.
+    side (1M triples, 2 cores: 8.7 s instead of 14.4 s; the in-memory store is slower this way), as
+    :func:`~baclokg.store.bulk_loads` lists them. Every load runs to its end (none can be stopped); the
+    first error, in file order, is raised after them.
     """
-    from .store import bulk_load_into
+    from .store import bulk_load_into, bulk_loads
 
-    loads = [(path, graph) for path, iri in files for graph in (ox.NamedNode(iri), ox.DefaultGraph())]
+    loads = [(path, graph, lenient) for path, iri in files for graph, lenient in bulk_loads(iri)]
     with ThreadPoolExecutor(max_workers=max(1, min(len(loads), os.cpu_count() or 1))) as threads:
         done = [
-            threads.submit(bulk_load_into, store, path, graph, lenient=isinstance(graph, ox.DefaultGraph))
-            for path, graph in loads
+            threads.submit(bulk_load_into, store, path, graph, lenient=lenient)
+            for path, graph, lenient in loads
         ]
     for future in done:
         future.result()

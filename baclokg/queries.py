@@ -274,8 +274,8 @@ def _parse(path: Path, *, strict: bool = True) -> NamedQuery:
 
 
 @cache
-def _parsed(path: Path) -> NamedQuery:
-    return _parse(path)
+def _parsed(folder: Path, name: str) -> NamedQuery:
+    return _parse(folder / f"{name}.rq")
 
 
 @cache
@@ -284,7 +284,7 @@ def _ids(folder: Path) -> tuple[str, ...]:
 
 
 def _load(folder: Path) -> dict[str, NamedQuery]:
-    return {name: _parsed(folder / f"{name}.rq") for name in _ids(folder)}
+    return {name: _parsed(folder, name) for name in _ids(folder)}
 
 
 def all_queries(folder: Path | None = None) -> list[NamedQuery]:
@@ -301,7 +301,7 @@ def get(name: str, folder: Path | None = None) -> NamedQuery:
     ids = _ids(folder)
     matches = [name] if name in ids else [q for q in ids if q.startswith(name + "-")]
     if len(matches) == 1:
-        return _parsed(folder / f"{matches[0]}.rq")
+        return _parsed(folder, matches[0])
     import difflib
 
     raise NotFoundError(

@@ -24,7 +24,7 @@ from baclokg.export import graph_bytes
 
 from . import synthetic
 from .mix import mix
-from .wrk import parse as parse_wrk
+from .wrk import run as run_wrk_at
 
 ROOT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -92,25 +92,8 @@ end
 
 
 def run_wrk(peer: Peer, script: Path, connections: int, seconds: float) -> dict[str, float]:
-    """wrk's figures for ``script`` against ``peer`` (``--latency``; at most 2 threads)."""
-    run = subprocess.run(
-        [
-            "wrk",
-            f"-t{max(1, min(2, connections))}",
-            f"-c{connections}",
-            f"-d{seconds:g}s",
-            "--latency",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{peer.port}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    if run.stderr.strip():  # with a script error wrk falls back to GET / and still reports a rate
-        raise RuntimeError(f"wrk: {run.stderr.strip()}")
-    return parse_wrk(run.stdout)
+    """wrk's figures for ``script`` against ``peer`` (see :func:`bench.wrk.run`)."""
+    return run_wrk_at(f"http://127.0.0.1:{peer.port}", script, connections, seconds)
 
 
 def wrk(

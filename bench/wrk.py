@@ -1,10 +1,12 @@
-"""Reading wrk's report: requests, errors, rate and latency percentiles (wrk run with ``--latency``)."""
+"""Running wrk and reading its report: requests, errors, rate and latency percentiles."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
-__all__ = ["parse"]
+__all__ = ["parse", "run"]
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -46,3 +48,24 @@ def parse(out: str) -> dict[str, float]:
     if latency:
         figures["max_ms"] = round(_ms(*latency.groups()), 2)
     return figures
+
+
+def run(
+    url: str, script: Path, connections: int, seconds: float, timeout: float | None = None
+) -> dict[str, float]:
+    """wrk's figures for the Lua ``script`` against ``url`` (``--latency``; at most 2 threads; ``timeout``:
+    seconds a request may take before wrk counts it as an error, wrk's default otherwise).
+
+    A script error raises: wrk then sends GET / instead and still reports a rate, saying so only on stderr.
+    """
+    limit = ["--timeout", f"{timeout:g}s"] if timeout is not None else []
+    done = subprocess.run(
+        ["wrk", f"-t{max(1, min(2, connections))}", f"-c{connections}", f"-d{seconds:g}s", *limit,
+         "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )  # fmt: skip
+    if done.stderr.strip():
+        raise RuntimeError(f"wrk: {done.stderr.strip()}")
+    return parse(done.stdout)

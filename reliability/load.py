@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import statistics
-import subprocess
 import tempfile
 import threading
 import time
@@ -19,7 +18,7 @@ import httpx
 
 from baclokg.queries import all_queries
 from bench.mix import mix
-from bench.wrk import parse as parse_wrk
+from bench.wrk import run as run_wrk
 
 from .servers import Server, cpu_percent
 
@@ -65,26 +64,7 @@ def lua_table(entries: list[tuple[str, str]]) -> str:
 def _wrk(url: str, connections: int, seconds: float, folder: Path) -> dict[str, Any]:
     script = folder / "mix.lua"
     script.write_text(_LUA % lua_table(named_mix()))
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds:g}s",
-            "--timeout",
-            "30s",
-            "--latency",
-            "-s",
-            str(script),
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    if out.stderr.strip():  # wrk sends GET / instead when its script fails, and says so only here
-        raise RuntimeError(f"wrk: {out.stderr.strip()}")
-    return parse_wrk(out.stdout)
+    return run_wrk(url, script, connections, seconds, timeout=30)
 
 
 def _pathological(url: str, stop: threading.Event, pause: float, outcomes: list[dict[str, Any]]) -> None:

@@ -174,14 +174,10 @@ async def _answer(
     answer = endpoint.cache.get(key)
     if answer is None:
         try:
-            answer = await endpoint.admission.run(
-                endpoint.client(http), key, lambda started: endpoint.pool.run(request, started=started)
-            )
+            answer = await endpoint.run_kept(http, key, request, key)
         except BacloKGError as error:
             headers = await retry_headers(error)
             return JSONResponse({"detail": str(error)}, error.status, headers=headers)
-        if answer.status == 200:
-            endpoint.cache.put(key, answer)
     if answer.status != 200:
         return JSONResponse({"detail": answer.body.decode().strip()}, answer.status)
     return Response(answer.body, media_type="application/json")

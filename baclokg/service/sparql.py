@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+from collections.abc import Hashable
 from urllib.parse import parse_qsl
 
 from pyoxigraph import NamedNode
@@ -130,18 +131,28 @@ class SparqlEndpoint:
         message = QueryRequest(queries[0], default, named, accept, base)
         try:  # before a worker parses it: a few thousand levels overflow the parser's stack
             check_complexity(queries[0])
-            answer = await self.admission.run(
-                self.client(request),
-                ("query", queries[0], default, named),
-                lambda started: self.pool.run(message, started=started),
-            )
+            answer = await self.run_kept(request, ("query", queries[0], default, named), message, key)
         except BacloKGError as error:
             return await _failed(error)
+        if answer.status == 200 and request.method == "GET":
+            self.raw_cache.put(raw_key(request.scope), answer)
+        return _response(answer)
+
+    async def run_kept(
+        self,
+        request: Request,
+        admission_key: tuple[Hashable, ...],
+        message: WorkerRequest,
+        key: tuple[Hashable, ...],
+    ) -> Answer:
+        """A worker's answer to ``message``, admitted as ``admission_key`` for the client of ``request``; a
+        200 is kept in the answer cache under ``key``. Raises the admission's or the pool's refusal."""
+        answer = await self.admission.run(
+            self.client(request), admission_key, lambda started: self.pool.run(message, started=started)
+        )
         if answer.status == 200:
             self.cache.put(key, answer)
-            if request.method == "GET":
-                self.raw_cache.put(raw_key(request.scope), answer)
-        return _response(answer)
+        return answer
 
     async def _read(self, request: Request) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
         """The protocol parameters (URL and form body) and a direct-POST query or update, if any."""
