@@ -12,6 +12,7 @@ completion, the prefix table and the download formats.
 # What is the active ingredient of a product, and what are its brand names?
 # Parameter ?drug (iri, default bkge:baclotop): a product or an ingredient (IRI, CURIE or name).
 # The VALUES block at the start of WHERE binds the parameters; change it, or remove it for all drugs.
+# In SPARQL an IRI parameter takes a full IRI in <...>; CURIEs and names work in the CLI and /api.
 >>> "VALUES (?drug) { (<https://w3id.org/baclokg/entity/baclotop>) }" in example["sparql"]
 True
 >>> example["params"][0]["default"]
@@ -67,6 +68,11 @@ def example_text(query: NamedQuery) -> str:
             "# The VALUES block at the start of WHERE binds the parameters; change it, or remove it for all "
             "drugs."
         )
+        if any(param.type == "iri" for param in query.params.values()):
+            lines.append(
+                "# In SPARQL an IRI parameter takes a full IRI in <...>; CURIEs and names work in the CLI "
+                "and /api."
+            )
         body = bind_values(body, query.bindings())
     return "\n".join(lines) + "\n\n" + body.strip() + "\n"
 
