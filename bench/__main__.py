@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -326,12 +326,13 @@ def main() -> None:
         folder = Path(tmp)
         # the service's on-disk stores are built in this run's folder (a first start is what is timed)
         os.environ["BACLOKG_CACHE"] = str(folder / "store-cache")
-        for name, step in (
+        steps: list[tuple[str, Callable[[], dict[str, object]]]] = [
             ("throughput", lambda: throughput(args, folder)),
             ("in_process", lambda: in_process(args)),
             ("cold_start", lambda: cold_start(args)),
             ("scale", lambda: scale(args, folder)),
-        ):
+        ]
+        for name, step in steps:
             began = time.perf_counter()
             results[name] = step()
             print(f"{name}: {time.perf_counter() - began:.0f} s", file=sys.stderr)

@@ -245,7 +245,7 @@ INJECTIONS: tuple[str, ...] = (
 
 def injection_cases() -> list[tuple[str, str, str]]:
     """(query, parameter, value): every injection in every parameter of the competency queries."""
-    cases = []
+    cases: list[tuple[str, str, str]] = []
     for query in baclokg.queries.all_queries():
         if query.kind != "competency":
             continue

@@ -169,7 +169,7 @@ class _Tally:
         }
 
 
-def _settings(examples: int, seed: int) -> Any:
+def _settings(examples: int, seed: int) -> settings:
     return settings(
         max_examples=examples,
         deadline=None,
@@ -281,7 +281,7 @@ def fuzz_requests(url: str, examples: int, seed: int = 0) -> dict[str, Any]:
             what = f"{method} {path} {params} {headers} {body[:80]!r}"
             try:
                 request = client.build_request(
-                    method, url + path, params=params, headers=headers, content=body
+                    method, url + path, params=tuple(params), headers=headers, content=body
                 )
             except (httpx.HTTPError, ValueError, TypeError):
                 return  # httpx itself would not send this; nothing reached the service
