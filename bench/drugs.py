@@ -1,12 +1,13 @@
 """``python -m bench.drugs``: every competency query about one drug, with many other drugs in the graph.
 
 Loads the bundled graph plus N synthetic drugs shaped like baclofen (``bench/synthetic.py``; by default
-as many as add one million triples, 922) with the Oxigraph engine, then times each competency query with
-``?drug`` bound to a different synthetic drug each time (so no cache helps), in process. Then, unless
+as many as add one million triples, 918) with the Oxigraph engine, then times each competency query with
+its ``?drug`` or ``?substance`` bound to a different synthetic drug each time (so no cache helps), in
+process; a competency query about something else (``cq-18``'s class) runs with its defaults. Then, unless
 ``--no-service``, the same through HTTP: BacloKG's service (``--data --no-validate``, its defaults) and the
-Oxigraph server on the same data, each query POSTed by wrk at 16 connections, ``?drug`` bound by a VALUES
-block to one of 200 synthetic drugs in turn and a comment that makes every request's text new (so
-BacloKG's response cache never answers)::
+Oxigraph server on the same data, each query POSTed by wrk at 16 connections, bound by a VALUES block to
+one of 200 synthetic drugs in turn, with a comment that makes every request's text new (so BacloKG's
+response cache never answers)::
 
     python -m bench.drugs [--drugs N] [--runs 50] [--seconds 5] [--out FILE]
 
@@ -60,12 +61,12 @@ def measure(drugs: int, runs: int, seed: int = 12, only: tuple[str, ...] = ()) -
     names = [f"{synthetic.ENTITY}synthetic-drug-{index}" for index in range(drugs)]
     figures: dict[str, dict[str, float]] = {}
     for query in _competency(only):
-        kg.rows(query.id, drug=chooser.choice(names))
+        kg.rows(query.id, **_about(query, chooser.choice(names)))
         times = []
         for _ in range(runs):
             drug = chooser.choice(names)
             started = time.perf_counter()
-            kg.rows(query.id, drug=drug)
+            kg.rows(query.id, **_about(query, drug))
             times.append((time.perf_counter() - started) * 1000)
         times.sort()
         figures[query.id] = {
@@ -78,11 +79,21 @@ def measure(drugs: int, runs: int, seed: int = 12, only: tuple[str, ...] = ()) -
 
 
 def _competency(only: tuple[str, ...]) -> list[NamedQuery]:
-    return [
-        q
-        for q in all_queries()
-        if q.kind == "competency" and "drug" in q.params and (not only or q.id in only)
-    ]
+    return [q for q in all_queries() if q.kind == "competency" and (not only or q.id in only)]
+
+
+#: the parameters that name the drug a query is about; a query without one runs with its defaults
+ABOUT = ("drug", "substance")
+
+
+def _about(query: NamedQuery, drug: str) -> dict[str, str]:
+    """The query's parameters binding it to ``drug`` (none for a query about something else).
+
+    >>> from baclokg.queries import get
+    >>> _about(get("cq-17-substance-ancestry"), "x"), _about(get("cq-18-substances-of-class"), "x")
+    ({'substance': 'x'}, {})
+    """
+    return {name: drug for name in ABOUT if name in query.params}
 
 
 def _post_rate(peer: Peer, texts: list[str], seconds: int, folder: Path) -> dict[str, float]:
@@ -119,7 +130,7 @@ def through_service(
             print(f"{peer.name} ready in {ready:.1f} s", file=sys.stderr, flush=True)
             try:
                 for query in _competency(only):
-                    texts = [wire_text(query, {"drug": name}) for name in names]
+                    texts = [wire_text(query, _about(query, name)) for name in names]
                     for text in texts[:3]:  # every query answers before anything is timed
                         response = httpx.post(
                             peer.url,
