@@ -32,12 +32,25 @@ __all__ = [
 ]
 
 
+#: how often :func:`answers` asks again when the service sheds it (429 or 503 with Retry-After)
+SHED_RETRIES = 5
+
+
 def answers(url: str) -> dict[str, str]:
-    """The answer of every named query from the service's REST API, as text (the service's view)."""
+    """The answer of every named query from the service's REST API, as text (the service's view).
+
+    Like a well-behaved client, it waits as Retry-After says and asks again when the service sheds the
+    request (it shares its address with the load clients, so their share is its share).
+    """
     listing = httpx.get(url + "/api/queries", timeout=30).json()
     found = {}
     for query in listing:
-        response = httpx.get(url + f"/api/queries/{query['id']}", timeout=60)
+        for _ in range(SHED_RETRIES):
+            response = httpx.get(url + f"/api/queries/{query['id']}", timeout=60)
+            if response.status_code not in (429, 503):
+                break
+            wait = response.headers.get("retry-after", "1")
+            time.sleep(min(float(wait), 5.0) if wait.isdigit() else 1.0)
         found[query["id"]] = f"{response.status_code} {response.text}"
     return found
 

@@ -46,11 +46,11 @@ def test_schemathesis_on_the_openapi_description(service: Server) -> None:
     assert problems("schemathesis", result) == []
 
 
-@pytest.mark.parametrize("seconds", [SHORT.load_seconds, SHORT.soak_seconds], ids=["load", "soak"])
-def test_load_with_pathological_queries(seconds: float) -> None:
+def test_load_with_pathological_queries() -> None:
+    # the soak run is the same code for longer (make reliability); the suite runs it once, short
     server = Server(*LOAD_SERVER)
     try:
-        result = load.run_load(server, connections=64, seconds=seconds)
+        result = load.run_load(server, connections=64, seconds=SHORT.load_seconds)
     finally:
         server.stop()
     assert result["requests"] > 1000

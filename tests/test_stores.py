@@ -58,11 +58,12 @@ def test_push_then_every_named_query_answers_as_locally(store: Store) -> None:
 
 
 def test_push_again_duplicates_nothing(store: Store) -> None:
-    first = push(store.target)
+    # the store holds the graphs of a completed push (the test above; pushed here when run alone)
+    if UNION_GRAPH not in remote_graphs(store.target):
+        push(store.target)
+    kept = {graph: graph_checksum(store.target, graph) for graph in remote_graphs(store.target)}
     second = push(store.target)
-    assert [(r.graph, r.triples, r.checksum) for r in first] == [
-        (r.graph, r.triples, r.checksum) for r in second
-    ]
+    assert [(r.triples, r.checksum) for r in second] == [kept[r.graph] for r in second]
     for report in second:
         assert _count(store, report.graph) == report.triples
     assert [g for g in remote_graphs(store.target) if "-staging-" in g] == []
