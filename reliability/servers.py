@@ -23,6 +23,7 @@ import psutil
 from baclokg.push import Target
 
 __all__ = [
+    "OXIGRAPH_CLI",
     "Listener",
     "Server",
     "Store",
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+#: the Oxigraph command-line tool (server, loader, query plans), from PyPI's ``oxigraph`` beside Python
+OXIGRAPH_CLI = Path(sys.executable).parent / "oxigraph"
 
 
 def run_cli(
@@ -242,11 +245,10 @@ class Store:
 def oxigraph_store(folder: Path) -> Store:
     """The Oxigraph server (from PyPI's ``oxigraph``) on a free port, its data in ``folder``."""
     port = free_port()
-    binary = Path(sys.executable).parent / "oxigraph"
 
     def launch() -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [str(binary), "serve", "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+            [OXIGRAPH_CLI, "serve", "--location", folder / "oxigraph", "--bind", f"127.0.0.1:{port}"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

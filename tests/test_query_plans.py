@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,14 @@ import pyoxigraph as ox
 import pytest
 
 from baclokg.queries import NamedQuery, all_queries, bind_values, get
+from bench.drugs import ABOUT
 from bench.mix import wire_text
+from reliability.servers import OXIGRAPH_CLI
 
 from .conftest import FIXTURES
 
 #: a hash join or hash OPTIONAL keyed on a variable: one side was matched without the other's bindings
 APART = re.compile(r"^(LeftJoin\(HashBuildRightProbeLeft|Join\(HashBuildLeftProbeRight), keys = \?")
-#: the parameters that name the drug a query is about
-ABOUT = ("drug", "substance")
 #: queries that still match an OPTIONAL apart, and why they are not rewritten yet (strict: a rewrite that
 #: fixes one makes this test fail until it leaves this table)
 KNOWN = {
@@ -38,14 +37,9 @@ PER_DRUG = [q for q in all_queries() if any(name in q.params for name in ABOUT)]
 BEFORE = sorted((FIXTURES / "plans").glob("*.rq"))
 
 
-def _cli() -> str:
-    """The oxigraph CLI of this environment (the test extras install it beside Python)."""
-    return str(Path(sys.executable).with_name("oxigraph"))
-
-
 @pytest.fixture(scope="module")
 def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not Path(_cli()).exists():
+    if not OXIGRAPH_CLI.exists():
         pytest.fail("the oxigraph CLI is missing: `make test` installs it with the test extras")
     folder = tmp_path_factory.mktemp("plans") / "store"
     ox.Store(str(folder)).flush()
@@ -57,8 +51,8 @@ def _apart(store: Path, text: str, folder: Path) -> list[str]:
     query, plan = folder / "query.rq", folder / "plan.json"
     query.write_text(text, encoding="utf-8")
     subprocess.run(
-        [_cli(), "query", "--location", str(store), "--query-file", str(query), "--results-format", "tsv",
-         "--explain-file", str(plan)],
+        [OXIGRAPH_CLI, "query", "--location", store, "--query-file", query, "--results-format", "tsv",
+         "--explain-file", plan],
         check=True, capture_output=True, timeout=60,
     )  # fmt: skip
     names: list[str] = []
