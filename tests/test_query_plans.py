@@ -29,10 +29,7 @@ from .conftest import FIXTURES
 APART = re.compile(r"^(LeftJoin\(HashBuildRightProbeLeft|Join\(HashBuildLeftProbeRight), keys = \?")
 #: queries that still match an OPTIONAL apart, and why they are not rewritten yet (strict: a rewrite that
 #: fixes one makes this test fail until it leaves this table)
-KNOWN = {
-    "cq-09-dosing": "its OPTIONAL groups of several patterns (maximum intake, steps) over every regimen",
-    "api-precautions": "its presentInMilk OPTIONAL, after patterns that overflow Oxigraph's size estimate",
-}
+KNOWN: dict[str, str] = {}
 PER_DRUG = [q for q in all_queries() if any(name in q.params for name in ABOUT)]
 BEFORE = sorted((FIXTURES / "plans").glob("*.rq"))
 
