@@ -3,12 +3,14 @@ from run to run, written atomically (a failed write never replaces a good file w
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from .canonical import canonical_sssom
@@ -64,8 +66,18 @@ def _union(dataset: Dataset) -> Graph:
     return graph
 
 
-def _sorted_lines(text: str) -> bytes:
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+def _lines(graphs: list[URIRef], *, quads: bool) -> bytes:
+    """N-Quads, or N-Triples of the union, of the chosen graphs' files: one line per distinct statement,
+    sorted (the same bytes rdflib wrote from them, about ten times sooner)."""
+    files = {g.iri: g.path for g in bundled_graphs()}
+    read = [q for iri in graphs for q in parse_file(files[str(iri)], str(iri))]
+    out = io.BytesIO()
+    if quads:
+        ox.serialize(read, out, format=ox.RdfFormat.N_QUADS)
+    else:
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in read)
+        ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
+    lines = sorted({line for line in out.getvalue().decode("utf-8").splitlines() if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -117,11 +129,9 @@ def graph_bytes(fmt: str, *, graph: str = "all") -> bytes:
     if fmt not in EXPORT_FORMATS or fmt == "kgx":
         raise ParameterError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     graphs = _selected(graph)
+    if fmt in ("ntriples", "nquads"):  # line formats: written by Oxigraph straight from the files' quads
+        return _lines(graphs, quads=fmt == "nquads")
     dataset = _dataset(graphs)
-    if fmt == "ntriples":
-        return _sorted_lines(_union(dataset).serialize(format="nt"))
-    if fmt == "nquads":
-        return _sorted_lines(dataset.serialize(format="nquads"))
     if fmt == "jsonld":
         return _jsonld(dataset, graphs)
     if fmt == "turtle":

@@ -26,7 +26,11 @@ def test_expected_answer(kg: KnowledgeGraph, query) -> None:  # type: ignore[no-
     assert _multiset(rows) == _multiset(list(query.expected)), f"{query.id} on {kg.engine}"
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.id)
+#: a query expected to answer nothing (every check) is compared with that on both engines already
+COMPARED = [q for q in QUERIES if q.expected != ()]
+
+
+@pytest.mark.parametrize("query", COMPARED, ids=lambda q: q.id)
 def test_same_answer_on_both_engines(kgs: dict[str, KnowledgeGraph], query) -> None:  # type: ignore[no-untyped-def]
     answers = [
         _multiset([{k: text(v) for k, v in r.items()} for r in kg.rows(query.id)]) for kg in kgs.values()

@@ -28,8 +28,9 @@ def test_check_finds_its_fixture(check) -> None:  # type: ignore[no-untyped-def]
     assert kg.rows(check.id), f"{check.id} does not catch {fixture.name}"
 
 
-def test_bundled_graph_passes_every_check(kg: baclokg.KnowledgeGraph) -> None:
-    assert check_queries(kg) == []
+def test_bundled_graph_passes_every_check(kgs: dict[str, baclokg.KnowledgeGraph]) -> None:
+    # on one engine: each check's zero rows on both engines is already its expected answer (test_queries)
+    assert check_queries(kgs["oxigraph"]) == []
 
 
 def test_owl_rl_finds_inconsistency(tmp_path: Path) -> None:
