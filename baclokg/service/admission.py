@@ -147,13 +147,14 @@ class Admission:
             self._forget(client)
 
     async def run(
-        self, client: str, key: Hashable, work: Callable[[Callable[[int], None]], Awaitable[R]]
+        self, client: str, key: Hashable, work: Callable[[Callable[[int, float | None], None]], Awaitable[R]]
     ) -> R:
         """Run ``work`` when this client's turn comes; raise 429/503 errors when it may not wait.
 
-        ``work`` is given a callback to call with the process id of the worker that takes the request:
-        the request is then expensive by the CPU time that process spends on it (by wall time where the
-        system does not tell).
+        ``work`` is given a callback to call with the process id of the worker that takes the request,
+        and the CPU time that process had used (read from /proc when not given): the request is then
+        expensive by the CPU time that process spends on it (by wall time where the system does not
+        tell).
         """
         expensive = self.is_expensive(key)
         ticket = self._admit(client, key, expensive)
@@ -169,8 +170,9 @@ class Admission:
         shed = False
         worker: list[tuple[int, float]] = []  # the worker's process id and its CPU time when it started
 
-        def started(pid: int) -> None:
-            cpu = cpu_seconds(pid)
+        def started(pid: int, cpu: float | None = None) -> None:
+            if cpu is None:  # not told: read it (a /proc read, which the pool's report saves)
+                cpu = cpu_seconds(pid)
             if cpu is not None:
                 worker.append((pid, cpu))
 

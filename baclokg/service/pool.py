@@ -13,9 +13,12 @@ import asyncio
 import contextlib
 import multiprocessing as mp
 import os
+import struct
 import threading
+import time
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, Generic, TypeVar
 
 from ..errors import QueryTimeoutError, WorkerLostError, WorkerStartError
@@ -89,7 +92,8 @@ def _serve(conn: Connection, factory: Callable[[], Handler[Any, Any]], replay: S
     except Exception as error:  # report start-up failures instead of dying silently
         conn.send(("failed", f"{type(error).__name__}: {error}"))
         return
-    conn.send(("ready", os.getpid()))
+    # each report carries the process's CPU time, the baseline its next message is measured from
+    conn.send(("ready", os.getpid(), time.process_time()))
     while True:
         try:
             message = conn.recv()
@@ -97,7 +101,8 @@ def _serve(conn: Connection, factory: Callable[[], Handler[Any, Any]], replay: S
             return
         if message is None:
             return
-        conn.send(("answer", handler(message)))
+        answer = handler(message)
+        conn.send(("answer", answer, time.process_time()))
 
 
 def _why_it_ended(exitcode: int | None, max_memory: int | None) -> str:
@@ -110,6 +115,39 @@ def _why_it_ended(exitcode: int | None, max_memory: int | None) -> str:
     if exitcode == -signal.SIGKILL:
         return "the worker was killed from outside"
     return f"the worker crashed (exit status {exitcode})"
+
+
+#: how much of an answer is read from the pipe at a time
+_CHUNK = 1 << 18
+
+
+class _Frame:
+    """One message of :class:`multiprocessing.connection.Connection` read piecewise: a signed 4-byte
+    length (-1, then an 8-byte one, past 2 GiB), then the pickled bytes.
+
+    >>> frame = _Frame()
+    >>> frame.feed(b"\\x00\\x00\\x00\\x03ab") is None, frame.feed(b"c")
+    (True, b'abc')
+    """
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def feed(self, chunk: bytes) -> bytes | None:
+        """Add what arrived; the whole message once it is all there, else None."""
+        self.data += chunk
+        if len(self.data) < 4:
+            return None
+        (size,) = struct.unpack("!i", self.data[:4])
+        start = 4
+        if size == -1:
+            if len(self.data) < 12:
+                return None
+            (size,) = struct.unpack("!Q", self.data[4:12])
+            start = 12
+        if len(self.data) < start + size:
+            return None
+        return bytes(self.data[start : start + size])
 
 
 class _Worker:
@@ -127,25 +165,76 @@ class _Worker:
         self.process.start()
         child.close()
         self.max_memory = max_memory
+        #: the worker's CPU time (its own clock, in seconds) when it last reported: idle since then
+        self.cpu: float | None = None
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
             raise WorkerStartError(f"a worker did not start within {timeout:g} s")
         try:
-            kind, detail = self.conn.recv()
+            kind, detail, *cpu = self.conn.recv()
         except (EOFError, OSError):
             kind, detail = "failed", f"it ended (exit status {self.process.exitcode})"
         if kind != "ready":
             raise WorkerStartError(f"a worker failed to start: {detail}")
+        self.cpu = cpu[0]
 
-    def call(self, message: Any) -> Any:
+    def _lost(self) -> WorkerLostError:
+        why = _why_it_ended(self.process.exitcode, self.max_memory)
+        return WorkerLostError(f"the query was stopped before it was answered: {why}")
+
+    async def ask(self, message: Any, limit: float | None) -> Any:
+        """Send a message and await the answer on the event loop (no thread); TimeoutError past ``limit``
+        seconds (None: no limit).
+
+        The message is written whole first (the idle worker is reading its end of the pipe); the answer
+        is read as it arrives, a chunk whenever the pipe is readable, so a large one never stalls the
+        loop (an event loop may leave the descriptor non-blocking once it has watched it, so it is made
+        blocking again for the write).
+        """
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[bytes] = loop.create_future()
+        fd = self.conn.fileno()
+        frame = _Frame()
         try:
+            os.set_blocking(fd, True)
             self.conn.send(message)
-            kind, answer = self.conn.recv()
+        except OSError:
+            await loop.run_in_executor(None, self.process.join, 5)
+            raise self._lost() from None
+
+        def readable() -> None:
+            try:
+                chunk = os.read(fd, _CHUNK)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if answered.done():
+                return
+            if not chunk:
+                answered.set_exception(EOFError())
+            elif (payload := frame.feed(chunk)) is not None:
+                answered.set_result(payload)
+
+        def late() -> None:
+            if not answered.done():
+                answered.set_exception(TimeoutError())
+
+        loop.add_reader(fd, readable)
+        timer = None if limit is None else loop.call_later(limit, late)
+        try:
+            payload = await answered
+        except TimeoutError:  # an OSError too, but not a lost worker: the caller stops it
+            raise
         except (EOFError, OSError):
-            self.process.join(5)
-            why = _why_it_ended(self.process.exitcode, self.max_memory)
-            raise WorkerLostError(f"the query was stopped before it was answered: {why}") from None
+            await loop.run_in_executor(None, self.process.join, 5)
+            raise self._lost() from None
+        finally:
+            if timer is not None:
+                timer.cancel()
+            loop.remove_reader(fd)
+        kind, answer, self.cpu = ForkingPickler.loads(payload)
         assert kind == "answer"
         return answer
 
@@ -205,23 +294,26 @@ class WorkerPool(Generic[M, R]):
         return self._idle
 
     async def run(
-        self, message: M, timeout: float | None = None, *, started: Callable[[int], None] | None = None
+        self,
+        message: M,
+        timeout: float | None = None,
+        *,
+        started: Callable[[int, float | None], None] | None = None,
     ) -> R:
         """Answer a message in a worker; raise QueryTimeoutError (after killing it) when it is late.
 
-        ``started`` is called with the worker's process id when a worker takes the message.
+        ``started`` is called when a worker takes the message, with the worker's process id and the CPU
+        time it had used by then (by its own clock; None if not known).
         """
         idle = await self._queue()
         worker = await idle.get()
         if started is not None and worker.process.pid is not None:
-            started(worker.process.pid)
+            started(worker.process.pid, worker.cpu)
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(None, worker.call, message)
         limit = timeout or self.timeout
         try:
-            answer = await asyncio.wait_for(asyncio.shield(future), limit)
+            answer = await worker.ask(message, limit)
         except TimeoutError:
-            future.add_done_callback(lambda done: done.exception())  # the killed call's error is expected
             worker.kill()
             self.killed += 1
             replacement = await loop.run_in_executor(None, self._replace, worker)
@@ -240,9 +332,8 @@ class WorkerPool(Generic[M, R]):
         """Send a message to every worker at once (none answers anything else meanwhile)."""
         idle = await self._queue()
         taken = [await idle.get() for _ in range(len(self._workers))]
-        loop = asyncio.get_running_loop()
         try:
-            return [await loop.run_in_executor(None, w.call, message) for w in taken]
+            return [await worker.ask(message, None) for worker in taken]
         finally:
             for worker in taken:
                 idle.put_nowait(worker)
