@@ -1,7 +1,7 @@
 """``python -m bench.drugs``: every competency query about one drug, with many other drugs in the graph.
 
 Loads the bundled graph plus N synthetic drugs shaped like baclofen (``bench/synthetic.py``; by default
-as many as add one million triples, 918) with the Oxigraph engine, then times each competency query with
+as many as add one million triples, 874) with the Oxigraph engine, then times each competency query with
 its ``?drug`` or ``?substance`` bound to a different synthetic drug each time (so no cache helps), in
 process; a competency query about something else (``cq-18``'s class) runs with its defaults. Then, unless
 ``--no-service``, the same through HTTP: BacloKG's service (``--data --no-validate``, its defaults) and the

@@ -3,8 +3,9 @@
 A synthetic drug gets its own copy of every statement about baclofen (with its qualifiers), of
 baclofen's direct edges (roles, classes, identifiers), and of the nodes that point at those statements
 with everything they hold: the Web Annotation quotes of issue 7 (annotation, target, selectors) and the
-discrepancies between sources. Shared things (conditions, effects, roles, sources) stay shared, as they
-would be between real drugs.
+discrepancies between sources, and of the things minted for baclofen that its statements point at (its
+dose regimens with their steps and maximum dose, its onset windows). Shared things (conditions, effects,
+roles, sources) stay shared, as they would be between real drugs.
 """
 
 from __future__ import annotations
@@ -43,6 +44,15 @@ def template() -> tuple[tuple[Triple, ...], frozenset[URIRef]]:
             if isinstance(value, URIRef) and str(value).startswith(ANNOTATION) and value not in owned:
                 owned.add(value)
                 todo.append(value)
+    # the drug's own things that its statements point at (its dose regimens with their steps and maximum,
+    # its onset windows): minted for baclofen (bkge:baclofen-...), so each drug gets its own copies
+    mine = ENTITY + "baclofen-"
+    todo = [o for statement in statements for o in graph.objects(statement, None) if str(o).startswith(mine)]
+    while todo:
+        node = todo.pop()
+        if node not in owned:
+            owned.add(node)
+            todo.extend(o for o in graph.objects(node, None) if str(o).startswith(mine))
     copied = statements | {node for node in owned if isinstance(node, URIRef)}
 
     def edges(node: Node) -> list[tuple[Node, Node]]:  # in a fixed order: the same file every run
