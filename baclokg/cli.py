@@ -350,6 +350,8 @@ def serve(
         "timeout_graceful_shutdown": 5,
         "loop": "uvloop",
         "http": protocol_class(max_request_bytes, max_header_bytes),
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; only --trusted-proxy may
+        "proxy_headers": False,
     }
     if http_workers > 1:  # several HTTP processes on one port, each with its own cache and query workers
         import dataclasses

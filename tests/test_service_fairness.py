@@ -12,6 +12,7 @@ import asyncio
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -304,3 +305,39 @@ def test_heavy_clients_are_shed_and_light_queries_answered() -> None:
     finally:
         stop.set()
         server.stop()
+
+
+def _shed_while_busy(server: Server, names: int) -> Counter[int]:
+    """Fill the only worker with a long query, then send ``names`` light requests at once from this
+    address, each forwarded for a different client; the statuses they got."""
+
+    def block() -> None:
+        with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.40"), timeout=30) as client:
+            client.post(server.url + "/sparql", data={"query": HEAVY}, headers=JSON)
+
+    blocker = threading.Thread(target=block)
+    blocker.start()
+    time.sleep(0.5)
+
+    def light(number: int) -> int:
+        forwarded = {**JSON, "X-Forwarded-For": f"198.51.100.{number}"}
+        params = {"query": LIGHT % (number + 1)}
+        return httpx.get(server.url + "/sparql", params=params, headers=forwarded, timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=names) as pool:
+        statuses = Counter(pool.map(light, range(names)))
+    blocker.join(30)
+    return statuses
+
+
+@pytest.mark.parametrize(("trusted", "shed"), [((), True), (("--trusted-proxy", "127.0.0.1"), False)])
+def test_forwarded_addresses_count_only_from_a_trusted_proxy(trusted: tuple[str, ...], shed: bool) -> None:
+    """A client on 127.0.0.1 naming 80 others in X-Forwarded-For is one client (more than 64 waiting:
+    429) unless 127.0.0.1 is a trusted proxy, when they are 80 clients with one request each."""
+    server = Server("--workers", "1", "--timeout", "3", *trusted)
+    try:
+        statuses = _shed_while_busy(server, 80)
+    finally:
+        server.stop()
+    assert set(statuses) <= {200, 429}, statuses
+    assert (statuses[429] > 0) is shed, statuses
