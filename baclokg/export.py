@@ -40,18 +40,23 @@ def _selected(graph: str) -> list[URIRef]:
     return [bundled[graph]]
 
 
+def _read(graph: URIRef) -> list[ox.Quad]:
+    """The quads of one bundled graph, read from its file (a store may rewrite lexical forms: Oxigraph
+    stores "10.0"^^xsd:decimal as "10")."""
+    path = next(g.path for g in bundled_graphs() if g.iri == str(graph))
+    return parse_file(path, str(graph))
+
+
 def _dataset(graphs: list[URIRef]) -> Dataset:
-    """The chosen graphs, read from their files (a store may rewrite lexical forms: Oxigraph stores
-    "10.0"^^xsd:decimal as "10"), each added in sorted order so every writer sees the same order."""
-    files = {g.iri: g.path for g in bundled_graphs()}
+    """The chosen graphs, read from their files, each added in sorted order so every writer sees the same
+    order."""
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=True, replace=True)
     for iri in graphs:
         target = dataset.graph(iri)
         triples = {
-            (to_rdflib(q.subject), to_rdflib(q.predicate), plain(to_rdflib(q.object)))
-            for q in parse_file(files[str(iri)], str(iri))
+            (to_rdflib(q.subject), to_rdflib(q.predicate), plain(to_rdflib(q.object))) for q in _read(iri)
         }
         target.addN((s, p, o, target) for s, p, o in sorted(triples))
     return dataset
@@ -69,8 +74,7 @@ def _union(dataset: Dataset) -> Graph:
 def _lines(graphs: list[URIRef], *, quads: bool) -> bytes:
     """N-Quads, or N-Triples of the union, of the chosen graphs' files: one line per distinct statement,
     sorted (the same bytes rdflib wrote from them, about ten times sooner)."""
-    files = {g.iri: g.path for g in bundled_graphs()}
-    read = [q for iri in graphs for q in parse_file(files[str(iri)], str(iri))]
+    read = [q for iri in graphs for q in _read(iri)]
     out = io.BytesIO()
     if quads:
         ox.serialize(read, out, format=ox.RdfFormat.N_QUADS)

@@ -179,7 +179,9 @@ class _Worker:
             raise WorkerStartError(f"a worker failed to start: {detail}")
         self.cpu = cpu[0]
 
-    def _lost(self) -> WorkerLostError:
+    async def _lost(self) -> WorkerLostError:
+        """The error for a worker whose pipe broke, once its process has ended (waited for off the loop)."""
+        await asyncio.get_running_loop().run_in_executor(None, self.process.join, 5)
         why = _why_it_ended(self.process.exitcode, self.max_memory)
         return WorkerLostError(f"the query was stopped before it was answered: {why}")
 
@@ -200,8 +202,7 @@ class _Worker:
             os.set_blocking(fd, True)
             self.conn.send(message)
         except OSError:
-            await loop.run_in_executor(None, self.process.join, 5)
-            raise self._lost() from None
+            raise await self._lost() from None
 
         def readable() -> None:
             try:
@@ -228,8 +229,7 @@ class _Worker:
         except TimeoutError:  # an OSError too, but not a lost worker: the caller stops it
             raise
         except (EOFError, OSError):
-            await loop.run_in_executor(None, self.process.join, 5)
-            raise self._lost() from None
+            raise await self._lost() from None
         finally:
             if timer is not None:
                 timer.cancel()
