@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
@@ -25,6 +24,7 @@ from .queries import Row
 from .safety import check_complexity, inspect_update
 from .store import Engine, apply_update, bundled_graphs, load_files, new_dataset
 from .terms import to_rdflib
+from .union import GraphName, UnionStore, default_graphs
 
 if TYPE_CHECKING:
     from .comedication import ComedicationChecker
@@ -55,16 +55,29 @@ class KnowledgeGraph:
         self._checkers: dict[str, ComedicationChecker] = {}
         self._words: dict[str, tuple[Words, ...]] | None = None
         store = dataset.store
+        self._union = store if isinstance(store, UnionStore) else None
         #: the pyoxigraph store behind the Oxigraph engine, queried directly on the hot path
-        self._ox: ox.Store | None = store._inner if isinstance(store, OxigraphStore) else None
+        self._ox: ox.Store | None = self._union._inner if self._union is not None else None
 
     @property
     def oxigraph_store(self) -> ox.Store | None:
         """The pyoxigraph store behind the Oxigraph engine (None on the rdflib engine).
 
         Read it each time: the first update of a graph opened from an on-disk store moves it to memory.
+        Its own default graph may hold only part of the union: query it with
+        ``default_graph=kg.default_graphs`` (see :mod:`baclokg.union`).
         """
         return self._ox
+
+    @property
+    def default_graphs(self) -> list[GraphName] | None:
+        """The graphs that make up the union on :attr:`oxigraph_store`, to pass to its ``query`` as
+        ``default_graph`` (None when its own default graph holds the whole union).
+
+        >>> load().default_graphs is None
+        True
+        """
+        return default_graphs(self._union.referenced) if self._union is not None else None
 
     @property
     def graph(self) -> Dataset:
@@ -101,6 +114,7 @@ class KnowledgeGraph:
         memory = ox.Store()
         memory.bulk_extend(shared.quads_for_pattern(None, None, None, None))
         self._dataset, self._ox, self.disk = new_dataset("oxigraph", memory), memory, None
+        self._union = self._dataset.store  # type: ignore[assignment]
 
     def statement_words(self) -> dict[str, tuple[Words, ...]]:
         """Every statement's words (quotes first, then paraphrases), read once."""
@@ -111,7 +125,8 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         """The number of triples in the default graph (the union of the named graphs)."""
         if self._ox is not None:  # counted inside Oxigraph: six times quicker than through rdflib
-            solutions = self._ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            solutions = self._ox.query(count, default_graph=self.default_graphs)
             assert isinstance(solutions, ox.QuerySolutions)
             count = next(iter(solutions))[0]
             assert isinstance(count, ox.Literal)
@@ -159,7 +174,9 @@ class KnowledgeGraph:
         """SELECT rows straight from pyoxigraph: no rdflib result wrapping on the hot path."""
         assert self._ox is not None
         try:
-            solutions = self._ox.query(named_queries.bind_values(text, bindings))
+            solutions = self._ox.query(
+                named_queries.bind_values(text, bindings), default_graph=self.default_graphs
+            )
         except SyntaxError as error:
             raise QueryError(f"invalid SPARQL: {error}") from None
         if not isinstance(solutions, ox.QuerySolutions):

@@ -2,7 +2,8 @@
 
 Every file, bundled or the user's, is read by pyoxigraph, so a syntax error is reported with its file,
 line and column. On the Oxigraph engine a file of triples (N-Triples, Turtle, RDF/XML) is bulk-loaded by
-Oxigraph straight from disk, into its graph and into the union; other files are parsed into memory first.
+Oxigraph straight from disk, into its graph and into the union, except the largest of the user's files,
+which the union references (:mod:`baclokg.union`); other files are parsed into memory first.
 A dataset is filled once, when it is new, and dropped if any file fails, so nothing of a broken file is
 ever served. No parser is allowed to fetch anything: pyoxigraph refuses remote JSON-LD contexts.
 """
@@ -18,7 +19,6 @@ from typing import Literal as Lit
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql as rdflib_sparql
-from oxrdflib import OxigraphStore
 from rdflib import Dataset, URIRef
 
 from .errors import DataError, ParameterError, QueryError
@@ -26,6 +26,7 @@ from .formats import by_suffix
 from .paths import context_file, graph_dir, ontology_dir
 from .prefixes import CONTEXT_IRI, PREFIXES, expand
 from .terms import to_rdflib
+from .union import UnionStore, materialise, unshare
 
 __all__ = [
     "ENGINES",
@@ -90,10 +91,11 @@ def new_dataset(engine: Engine = "oxigraph", store: ox.Store | None = None) -> D
 
     The union is materialised rather than computed at query time because Oxigraph merges the
     graphs of a union default graph as a bag: a triple kept in two named graphs would match twice,
-    where SPARQL's RDF merge matches it once.
+    where SPARQL's RDF merge matches it once. A large file's graph may be referenced instead of copied,
+    once no copied triple is also in it (:mod:`baclokg.union`).
     """
     if engine == "oxigraph":
-        dataset = Dataset(store=OxigraphStore(store=store))
+        dataset = Dataset(store=UnionStore(store=store))
     elif engine == "rdflib":
         dataset = Dataset()
     else:
@@ -226,7 +228,7 @@ def read_sssom(path: Path, graph_iri: str) -> list[ox.Quad]:
 def add_quads(dataset: Dataset, quads: Sequence[ox.Quad]) -> None:
     """Add parsed quads to a dataset of either engine."""
     store = dataset.store
-    if isinstance(store, OxigraphStore):
+    if isinstance(store, UnionStore):
         store._inner.extend(quads)
         # the union, copied inside Oxigraph: half the time of building a second Python quad per triple
         graphs = " ".join(sorted({str(q.graph_name) for q in quads}))  # N-Triples form: <iri>, escaped
@@ -252,7 +254,10 @@ def apply_update(dataset: Dataset, text: str, base: str | None = None) -> None:
     graph first (:func:`baclokg.safety.inspect_update`): it is re-derived here.
     """
     store = dataset.store
-    if isinstance(store, OxigraphStore):
+    if isinstance(store, UnionStore):
+        if store.referenced:  # copied in first, so the update reads the same default graph
+            materialise(store._inner, store.referenced)
+            store.referenced = ()
         try:
             store._inner.update(text, base_iri=base, prefixes=PREFIXES)
         except (SyntaxError, ValueError) as error:
@@ -367,10 +372,26 @@ def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved:
     """
     files = [(Path(path), iri) for path, iri in files]
     store = dataset.store
-    oxigraph = store._inner if isinstance(store, OxigraphStore) else None
+    oxigraph = store._inner if isinstance(store, UnionStore) else None
     direct = [(p, iri) for p, iri in files if oxigraph is not None and bulk_loadable(p)]
     for quads in parse_files([f for f in files if f not in direct], reserved=reserved):
         add_quads(dataset, quads)
+    referenced = _largest([f for f in direct if f[1] not in set(reserved)])
     for path, iri in direct:
         assert oxigraph is not None
-        bulk_load_file(oxigraph, path, iri)
+        if (path, iri) == referenced:
+            bulk_load_into(oxigraph, path, ox.NamedNode(iri))
+        else:
+            bulk_load_file(oxigraph, path, iri)
+    if referenced is not None:
+        assert oxigraph is not None
+        assert isinstance(store, UnionStore)
+        graph = ox.NamedNode(referenced[1])
+        unshare(oxigraph, graph)
+        store.referenced = (graph,)
+
+
+def _largest(files: Sequence[tuple[Path, str]]) -> tuple[Path, str] | None:
+    """The file the union references rather than copies: the largest (the first of equals)."""
+    sizes = [(path.stat().st_size if path.is_file() else 0, -i) for i, (path, _) in enumerate(files)]
+    return files[sizes.index(max(sizes))] if files else None

@@ -20,6 +20,7 @@ from ..kg import load
 from ..results import serialize_graph, serialize_result
 from ..safety import could_reach_outside, inspect
 from ..terms import text, to_rdflib
+from ..union import GraphName
 from .messages import Answer, ComedicationRequest, NamedQueryRequest, QueryRequest, Request, UpdateRequest
 from .negotiation import choose
 
@@ -99,13 +100,16 @@ class Evaluator:
         query = request.query
         default = list(request.default_graphs)
         named = list(request.named_graphs)
+        own_dataset = False  # whether the query names its own graphs (FROM, FROM NAMED)
         if self.kg.oxigraph_store is None or could_reach_outside(query):
             plan = inspect(query)  # parsed: SERVICE is refused here; other graphs are empty graphs
             kind = plan.kind
+            own_dataset = bool(plan.default_graphs or plan.named_graphs)
         else:
             kind = None  # no such keyword can be in the query: Oxigraph parses it, the result tells its form
         if self.kg.oxigraph_store is not None:
-            return self._oxigraph(query, default, named, request.accept, kind, request.base)
+            union = None if own_dataset else self.kg.default_graphs
+            return self._oxigraph(query, default, named, request.accept, kind, request.base, union)
         fmt = choose(request.accept, plan.kind)  # type: ignore[arg-type]
         if fmt is None:
             return _not_acceptable(plan.kind)
@@ -119,12 +123,15 @@ class Evaluator:
         accept: str | None,
         kind: str | None,
         base: str | None,
+        union: list[GraphName] | None,
     ) -> Answer:
         assert self.kg.oxigraph_store is not None
         options: dict[str, Any] = {"base_iri": base} if base else {}
         if default or named:  # the protocol's dataset replaces the query's own FROM clauses
             options["default_graph"] = [ox.NamedNode(iri) for iri in default]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named]
+        elif union is not None:  # the union is the store's default graph and a referenced graph
+            options["default_graph"] = union
         if kind is not None and choose(accept, kind) is None:  # type: ignore[arg-type]
             return _not_acceptable(kind)
         try:
