@@ -51,3 +51,15 @@ def test_per_drug_benchmark_runs_in_process_and_through_both_servers(tmp_path: P
     fairness = [{"peer": "baclokg", "heavy_clients": 2, "light_p99_ms": 20.0}]
     plot_scale(figures, fairness, tmp_path / "scale.png")
     assert (tmp_path / "scale.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_synthetic_drugs_pass_validation(tmp_path: Path) -> None:
+    """The benchmark's data keeps the shapes and checks, so the service can serve it validated."""
+    import baclokg
+    from baclokg.validate import validate
+    from bench import synthetic
+
+    path = tmp_path / "synthetic.nt"
+    synthetic.write(path, 2)
+    report = validate(baclokg.load([path]), owl_rl=False)
+    assert report.ok, [str(finding) for finding in report.findings]
