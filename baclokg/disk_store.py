@@ -15,6 +15,7 @@ store's folder, so a restart does not validate them again.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import gc
 import hashlib
@@ -129,8 +130,20 @@ def _build(target: Path, files: Sequence[tuple[Path, str]], reserved: Iterable[s
         raise
     del store
     gc.collect()  # the store closes when its last reference goes
+    _give_back_memory()
     (building / _READY).touch()
     building.rename(target)
+
+
+def _give_back_memory() -> None:
+    """Return the bulk loader's freed memory to the system (glibc keeps it in its arenas otherwise).
+
+    The process that builds the store goes on serving: without this it held about 440 MB more after
+    building a 1M-triple store, depending on the data (measured with the service's PSS).
+    """
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the C library this process runs on
+    if trim is not None:  # glibc; other C libraries give memory back by themselves or not at all
+        trim(0)
 
 
 def _bulk_load_all(store: ox.Store, files: Sequence[tuple[Path, str]]) -> None:

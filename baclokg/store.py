@@ -371,12 +371,13 @@ def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved:
     files other than triples are parsed before anything is added, so they fail first.
     """
     files = [(Path(path), iri) for path, iri in files]
+    reserved = set(reserved)
     store = dataset.store
     oxigraph = store._inner if isinstance(store, UnionStore) else None
     direct = [(p, iri) for p, iri in files if oxigraph is not None and bulk_loadable(p)]
     for quads in parse_files([f for f in files if f not in direct], reserved=reserved):
         add_quads(dataset, quads)
-    referenced = _largest([f for f in direct if f[1] not in set(reserved)])
+    referenced = _largest([f for f in direct if f[1] not in reserved])
     for path, iri in direct:
         assert oxigraph is not None
         if (path, iri) == referenced:
