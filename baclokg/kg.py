@@ -114,7 +114,7 @@ class KnowledgeGraph:
         memory = ox.Store()
         memory.bulk_extend(shared.quads_for_pattern(None, None, None, None))
         self._dataset, self._ox, self.disk = new_dataset("oxigraph", memory), memory, None
-        self._union = self._dataset.store  # type: ignore[assignment]
+        self._union = self._dataset.store if isinstance(self._dataset.store, UnionStore) else None
 
     def statement_words(self) -> dict[str, tuple[Words, ...]]:
         """Every statement's words (quotes first, then paraphrases), read once."""
@@ -125,8 +125,8 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         """The number of triples in the default graph (the union of the named graphs)."""
         if self._ox is not None:  # counted inside Oxigraph: six times quicker than through rdflib
-            count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-            solutions = self._ox.query(count, default_graph=self.default_graphs)
+            text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            solutions = self._ox.query(text, default_graph=self.default_graphs)
             assert isinstance(solutions, ox.QuerySolutions)
             count = next(iter(solutions))[0]
             assert isinstance(count, ox.Literal)
