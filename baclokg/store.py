@@ -26,7 +26,7 @@ from .formats import by_suffix
 from .paths import context_file, graph_dir, ontology_dir
 from .prefixes import CONTEXT_IRI, PREFIXES, expand
 from .terms import to_rdflib
-from .union import UnionStore, materialise, unshare
+from .union import UnionStore
 
 __all__ = [
     "ENGINES",
@@ -255,9 +255,7 @@ def apply_update(dataset: Dataset, text: str, base: str | None = None) -> None:
     """
     store = dataset.store
     if isinstance(store, UnionStore):
-        if store.referenced:  # copied in first, so the update reads the same default graph
-            materialise(store._inner, store.referenced)
-            store.referenced = ()
+        store.materialise()  # copied in first, so the update reads the same default graph
         try:
             store._inner.update(text, base_iri=base, prefixes=PREFIXES)
         except (SyntaxError, ValueError) as error:
@@ -385,11 +383,8 @@ def load_files(dataset: Dataset, files: Iterable[tuple[Path, str]], *, reserved:
         else:
             bulk_load_file(oxigraph, path, iri)
     if referenced is not None:
-        assert oxigraph is not None
         assert isinstance(store, UnionStore)
-        graph = ox.NamedNode(referenced[1])
-        unshare(oxigraph, graph)
-        store.referenced = (graph,)
+        store.reference(ox.NamedNode(referenced[1]))
 
 
 def _largest(files: Sequence[tuple[Path, str]]) -> tuple[Path, str] | None:

@@ -4,21 +4,24 @@ The default graph is the union (a set) of the named graphs. Copying a large file
 doubles the load, so the largest file of triples is kept only in its own graph and *referenced*: every
 query then reads the default graph as Oxigraph's default graph together with that graph. Oxigraph
 merges several default graphs as a bag, so the triples of the referenced graph are first removed from
-the copied default graph (:func:`unshare`); the two are then disjoint, and their bag is the set.
+the copied default graph (:meth:`UnionStore.reference`); the two are then disjoint, and their bag is
+the set.
 
 :class:`UnionStore` is the rdflib store over such a dataset: its default graph answers reads, counts and
-queries with the referenced graphs included. An update copies them in first (:func:`materialise`), so
-it reads and keeps the same default graph as before.
+queries with the referenced graphs included. An update copies them in first
+(:meth:`UnionStore.materialise`), so it reads and keeps the same default graph as before.
 
->>> store = ox.Store()
+>>> store = UnionStore(store=ox.Store())
 >>> big, small = ox.NamedNode("http://e/big"), ox.NamedNode("http://e/small")
 >>> a, b = ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b")
->>> store.extend([ox.Quad(a, b, a, big), ox.Quad(a, b, b, big), ox.Quad(a, b, b, small)])
->>> store.extend([ox.Quad(a, b, b)])  # the small graph's triple, copied into the default graph
->>> unshare(store, big)
->>> count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
->>> next(iter(store.query(count, default_graph=default_graphs((big,)))))["n"].value
-'2'
+>>> store._inner.extend([ox.Quad(a, b, a, big), ox.Quad(a, b, b, big), ox.Quad(a, b, b, small)])
+>>> store._inner.extend([ox.Quad(a, b, b)])  # the small graph's triple, copied into the default graph
+>>> store.reference(big)
+>>> store.default_size(), len(store._inner)  # (a b a) and (a b b) once; three quads in named graphs
+(2, 3)
+>>> store.materialise()
+>>> store.referenced, store.default_size()
+((), 2)
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from rdflib.term import Identifier, Node, URIRef, Variable
 
 from .terms import to_oxigraph, to_rdflib
 
-__all__ = ["GraphName", "UnionStore", "default_graphs", "materialise", "unshare"]
+__all__ = ["GraphName", "UnionStore", "default_graphs"]
 
 #: a graph as pyoxigraph names it in a query's dataset
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
@@ -55,17 +58,6 @@ def default_graphs(referenced: Sequence[ox.NamedNode]) -> list[GraphName] | None
     return [ox.DefaultGraph(), *referenced]
 
 
-def unshare(store: ox.Store, graph: ox.NamedNode) -> None:
-    """Remove from the copied default graph the triples that ``graph`` holds (it is then referenced)."""
-    store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o . GRAPH {graph} {{ ?s ?p ?o }} }}")
-
-
-def materialise(store: ox.Store, referenced: Sequence[ox.NamedNode]) -> None:
-    """Copy the referenced graphs' triples into the default graph (none is referenced afterwards)."""
-    for graph in referenced:
-        store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-
-
 class UnionStore(OxigraphStore):
     """oxrdflib's store, with a default graph that includes the :attr:`referenced` named graphs."""
 
@@ -73,6 +65,25 @@ class UnionStore(OxigraphStore):
         super().__init__(store=store)
         #: named graphs whose triples belong to the default graph without being copied into it
         self.referenced: tuple[ox.NamedNode, ...] = ()
+
+    def reference(self, graph: ox.NamedNode) -> None:
+        """Count ``graph`` into the default graph without copying it: its triples leave the copy first."""
+        self._inner.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o . GRAPH {graph} {{ ?s ?p ?o }} }}")
+        self.referenced = (*self.referenced, graph)
+
+    def materialise(self) -> None:
+        """Copy the referenced graphs' triples into the default graph; none is referenced afterwards."""
+        for graph in self.referenced:
+            self._inner.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        self.referenced = ()
+
+    def default_size(self) -> int:
+        """The number of triples in the default graph, counted inside Oxigraph (a set: no DISTINCT)."""
+        solutions = self._inner.query(_COUNT, default_graph=default_graphs(self.referenced))
+        assert isinstance(solutions, ox.QuerySolutions)
+        count = next(iter(solutions))["n"]
+        assert isinstance(count, ox.Literal)
+        return int(count.value)
 
     def _is_default(self, context: Graph | Node | str | None) -> bool:
         identifier = context.identifier if isinstance(context, Graph) else context
@@ -91,11 +102,7 @@ class UnionStore(OxigraphStore):
     def __len__(self, context: Graph | None = None) -> int:
         if not self._is_default(context):
             return super().__len__(context)
-        solutions = self._inner.query(_COUNT, default_graph=default_graphs(self.referenced))
-        assert isinstance(solutions, ox.QuerySolutions)
-        count = next(iter(solutions))["n"]
-        assert isinstance(count, ox.Literal)
-        return int(count.value)
+        return self.default_size()
 
     def query(
         self,
