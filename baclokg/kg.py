@@ -139,8 +139,8 @@ class KnowledgeGraph:
         check_complexity(text)
         try:
             query: str | Query = text
-            if bindings and self.engine == "rdflib":
-                query = named_queries.bind_algebra(text, bindings, PREFIXES)
+            if self.engine == "rdflib":  # parsed once per text; the bindings go into a copy
+                query = named_queries.bind_algebra(text, bindings or {}, PREFIXES)
             return self._dataset.query(query, initNs=PREFIXES, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
         except SyntaxError as error:
             raise QueryError(f"invalid SPARQL: {error}") from None

@@ -24,10 +24,12 @@ the parsed query's triple patterns on the rdflib engine (:func:`bind_algebra`).
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from types import MethodType
 from typing import Any, Literal, Protocol
 
 import pyoxigraph as ox
@@ -126,24 +128,48 @@ def bind_algebra(
     >>> q = bind_algebra("SELECT ?s WHERE { ?s ?p ?o . ?o a ?t }", {"o": URIRef("http://example.org/a")})
     >>> [t[2] for t in q.algebra.p.p.triples]
     [rdflib.term.Variable('t'), rdflib.term.URIRef('http://example.org/a')]
+
+    Parsing takes most of a named query's time on rdflib, so a text is parsed once (the last
+    ``PARSED_QUERIES`` texts are kept) and each call gets its own copy of the algebra: the terms go into
+    the copy, and rdflib's expressions, which hold their context while they are evaluated, are never
+    shared between two evaluations.
+
+    >>> text = "SELECT ?s WHERE { ?s ?p ?o }"
+    >>> bind_algebra(text, {}).algebra is bind_algebra(text, {}).algebra
+    False
     """
-    parsed = translateQuery(parseQuery(query), initNs=dict(namespaces or {}))
-    if bindings:
-        _put_terms(parsed.algebra, {Variable(name): term for name, term in bindings.items()})
-    return parsed
+    parsed = _translated(query, tuple(sorted((namespaces or {}).items())))
+    terms = {Variable(name): term for name, term in bindings.items()}
+    return Query(parsed.prologue, _copy(parsed.algebra, terms))
 
 
-def _put_terms(node: object, terms: Mapping[Variable, Node]) -> None:
+#: how many query texts keep their parsed form for :func:`bind_algebra`
+PARSED_QUERIES = 256
+
+
+@lru_cache(maxsize=PARSED_QUERIES)
+def _translated(query: str, namespaces: tuple[tuple[str, str], ...]) -> Query:
+    return translateQuery(parseQuery(query), initNs=dict(namespaces))
+
+
+def _copy(node: Any, terms: Mapping[Variable, Node]) -> Any:
+    """A copy of an algebra tree (its nodes and lists; terms are shared) with ``terms`` in its patterns."""
     if isinstance(node, CompValue):
-        if node.name == "BGP":
-            node["triples"] = reorderTriples(
-                [tuple(terms.get(term, term) for term in triple) for triple in node["triples"]]
-            )
-        for value in node.values():
-            _put_terms(value, terms)
-    elif isinstance(node, list):
-        for item in node:
-            _put_terms(item, terms)
+        copied = type(node).__new__(type(node))
+        OrderedDict.__init__(copied)
+        copied.__dict__.update(node.__dict__)
+        evaluate = node.__dict__.get("_evalfn")
+        if evaluate is not None:  # an expression's evaluator is bound to the node it belongs to
+            copied.__dict__["_evalfn"] = MethodType(evaluate.__func__, copied)
+        for key, value in OrderedDict.items(node):
+            OrderedDict.__setitem__(copied, key, _copy(value, terms))
+        if node.name == "BGP" and terms:
+            triples = [tuple(terms.get(term, term) for term in triple) for triple in node["triples"]]
+            OrderedDict.__setitem__(copied, "triples", reorderTriples(triples))
+        return copied
+    if isinstance(node, list):
+        return [_copy(item, terms) for item in node]
+    return node
 
 
 def parse_iri(value: str) -> URIRef:
