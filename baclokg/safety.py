@@ -27,6 +27,7 @@ __all__ = [
     "MAX_OPERATORS",
     "QueryPlan",
     "check_complexity",
+    "complexity",
     "could_reach_outside",
     "inspect",
     "inspect_update",
@@ -57,6 +58,10 @@ _OPENING = frozenset("{([")
 _CLOSING = frozenset("})]")
 _OPERATORS = frozenset((".", "/", "|", "+", "*", "!", "^", ";", ",", "-", "||", "&&"))
 _OPERATOR_WORDS = frozenset(("union", "optional", "minus", "filter", "bind"))
+# the bytes that are not a bracket's / not an operator's character ("||" and "&&" are two each)
+_NOT_OPENING = bytes(byte for byte in range(256) if byte not in b"{([")
+_NOT_OPERATOR = bytes(byte for byte in range(256) if byte not in b"./|+*!^;,-&")
+_OPERATOR_WORD_BYTES = tuple(word.encode() for word in sorted(_OPERATOR_WORDS))
 
 
 def check_complexity(text: str, *, nesting: int = MAX_NESTING, operators: int = MAX_OPERATORS) -> None:
@@ -71,6 +76,47 @@ def check_complexity(text: str, *, nesting: int = MAX_NESTING, operators: int = 
     Traceback (most recent call last):
     ...
     baclokg.errors.QueryError: the query holds 1001 operators (joins, unions, paths, ...); at most 1000 ...
+
+    Most texts are let through on a count of their characters alone: each bracket or operator token is
+    at least one such character (or one occurrence of its word), so when those counts are within the
+    limits the tokens are too, and the text need not be read token by token.
+    """
+    if _within(text, nesting, operators):
+        return
+    deepest, count = complexity(text)
+    if deepest > nesting:
+        raise QueryError(f"the brackets nest {deepest} deep; at most {nesting} levels are accepted")
+    if count > operators:
+        raise QueryError(
+            f"the query holds {count} operators (joins, unions, paths, ...); at most {operators} are accepted"
+        )
+
+
+def _within(text: str, nesting: int, operators: int) -> bool:
+    """Whether counting characters alone shows ``text`` within both limits (an upper bound of both).
+
+    Counted in its UTF-8 bytes, where no other character has the byte of an ASCII bracket, operator or
+    letter.
+
+    >>> _within("ASK { ?s ?p ?o }", 1, 0), _within("ASK { ?s ?p ?o . }", 1, 0), _within("ASK {{}}", 1, 5)
+    (True, False, False)
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    if len(raw.translate(None, _NOT_OPENING)) > nesting:
+        return False
+    lowered = raw.lower()
+    words = sum(lowered.count(word) for word in _OPERATOR_WORD_BYTES)
+    return len(raw.translate(None, _NOT_OPERATOR)) + words <= operators
+
+
+def complexity(text: str) -> tuple[int, int]:
+    """How deep the brackets of ``text`` nest and how many operators it holds, read token by token
+    (brackets and operators inside IRIs, strings and comments do not count).
+
+    >>> complexity("SELECT * WHERE { ?s <http://e/a#b> '{{{{' FILTER((?o < 2.5e3)) } # ((((")
+    (3, 2)
+    >>> complexity("ASK { ?a :p/:q ?b . ?b :r ?c OPTIONAL { ?c :s ?d FILTER(?d || !?e) } }")
+    (3, 6)
     """
     depth = deepest = count = 0
     for match in _TOKENS.finditer(text):
@@ -82,12 +128,7 @@ def check_complexity(text: str, *, nesting: int = MAX_NESTING, operators: int = 
             depth -= 1
         elif token in _OPERATORS or token.lower() in _OPERATOR_WORDS:
             count += 1
-    if deepest > nesting:
-        raise QueryError(f"the brackets nest {deepest} deep; at most {nesting} levels are accepted")
-    if count > operators:
-        raise QueryError(
-            f"the query holds {count} operators (joins, unions, paths, ...); at most {operators} are accepted"
-        )
+    return deepest, count
 
 
 # A keyword token (not part of a name): SERVICE, FROM (FROM NAMED) or LOAD.
