@@ -111,3 +111,15 @@ def test_parse_iri() -> None:
 def test_invalid_sparql_names_position(kg: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match=r"(?i)line|col|\d+:\d+"):
         kg.sparql("SELECT * WHERE { ?s ?p }")
+
+
+def test_a_parsed_query_keeps_no_parameters(kgs: dict[str, KnowledgeGraph]) -> None:
+    """The rdflib engine parses a text once; the terms of one call must not reach the next call's answer."""
+    names = ("diazepam", "ethanol", "ibuprofen", "diazepam")
+    answers = {
+        engine: [kg.rows("cq-06-co-medication", comedication=n) for n in names] for engine, kg in kgs.items()
+    }
+    assert answers["rdflib"][0] == answers["rdflib"][3]
+    assert answers["rdflib"][0] != answers["rdflib"][1]
+    for got, expected in zip(answers["rdflib"], answers["oxigraph"], strict=True):
+        assert sorted(map(str, got)) == sorted(map(str, expected))
