@@ -143,8 +143,9 @@ def bind_algebra(
     return Query(parsed.prologue, _copy(parsed.algebra, terms))
 
 
-#: how many query texts keep their parsed form for :func:`bind_algebra`
-PARSED_QUERIES = 256
+#: how many query texts keep their parsed form for :func:`bind_algebra` (the named queries' forms take
+#: 7 MB together, 0.19 MB on average)
+PARSED_QUERIES = 128
 
 
 @lru_cache(maxsize=PARSED_QUERIES)
