@@ -33,7 +33,7 @@ test: $(STAMP) browser debian js lint typecheck
 bench: $(STAMP) debian
 	$(BIN)/python -m bench --out bench/results
 
-## bench-fairness: light-query waits under heavy clients, BacloKG and the Oxigraph server (about 4 minutes)
+## bench-fairness: light-query waits under heavy clients, BacloKG and the Oxigraph server (about 6 minutes)
 bench-fairness: $(STAMP)
 	$(BIN)/python -m bench.fairness --out bench/results/fairness.json
 

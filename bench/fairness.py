@@ -9,7 +9,11 @@ heavy ones), so a service can tell them apart as it would tell apart clients on 
 BacloKG (``baclokg serve`` with its defaults) and the Oxigraph server (``oxigraph serve-read-only`` on
 the same data) run the same workload one after the other in one run::
 
-    python -m bench.fairness --heavy 2 --heavy 8 [--ref HEAD] [--out bench/results/fairness.json]
+    python -m bench.fairness [--heavy 2 --heavy 8 --distinct-heavy 8] [--out bench/results/fairness.json]
+
+``--distinct-heavy N`` runs N heavy clients that give every request a text of its own (the same query
+with a new ``LIMIT``), so a service cannot learn from one text what the next one costs. Without options:
+2 and 8 heavy clients with one text, then 8 with a new text each.
 """
 
 from __future__ import annotations
@@ -44,18 +48,23 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def workload(url: str, heavy: int, seconds: float = 12.0, interval: float = 0.05) -> dict[str, Any]:
-    """Run the workload against a SPARQL endpoint; the light latencies and the heavy clients' answers."""
+def workload(
+    url: str, heavy: int, seconds: float = 12.0, interval: float = 0.05, *, distinct: bool = False
+) -> dict[str, Any]:
+    """Run the workload against a SPARQL endpoint; the light latencies and the heavy clients' answers
+    (``distinct``: each heavy request a text of its own)."""
     stop = threading.Event()
     heavy_statuses: Counter[str] = Counter()
     lock = threading.Lock()
+    sent = iter(range(1, 10**9))
 
     def hammer(number: int) -> None:
         transport = httpx.HTTPTransport(local_address=f"127.0.0.{10 + number}")
         with httpx.Client(transport=transport, timeout=60) as client:
             while not stop.is_set():
+                text = f"{HEAVY} LIMIT {next(sent)}" if distinct else HEAVY
                 try:
-                    status = str(client.post(url, data={"query": HEAVY}, headers=ACCEPT).status_code)
+                    status = str(client.post(url, data={"query": text}, headers=ACCEPT).status_code)
                 except httpx.HTTPError as error:
                     status = type(error).__name__
                 with lock:
@@ -96,6 +105,7 @@ def workload(url: str, heavy: int, seconds: float = 12.0, interval: float = 0.05
     waits = [seconds * 1000 for seconds, _ in light]
     return {
         "heavy_clients": heavy,
+        "distinct_heavy": distinct,
         "light_sent": len(asks),
         "light_answered": len(light),
         "light_statuses": dict(Counter(str(status) for _, status in light)),
@@ -108,11 +118,19 @@ def workload(url: str, heavy: int, seconds: float = 12.0, interval: float = 0.05
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--heavy", type=int, action="append", help="heavy clients (repeat) [2 and 8]")
+    parser.add_argument(
+        "--heavy", type=int, action="append", help="heavy clients re-sending one text (repeat) [2 and 8]"
+    )
+    parser.add_argument(
+        "--distinct-heavy", type=int, action="append", help="heavy clients sending a new text each time [8]"
+    )
     parser.add_argument("--seconds", type=float, default=12.0)
     parser.add_argument("--peer", action="append", help="only these peers (baclokg, oxigraph) [both]")
     parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON here")
     args = parser.parse_args(argv)
+    if not args.heavy and not args.distinct_heavy:
+        args.heavy, args.distinct_heavy = [2, 8], [8]
+    runs = [(n, False) for n in args.heavy or []] + [(n, True) for n in args.distinct_heavy or []]
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         os.environ["BACLOKG_CACHE"] = str(Path(folder) / "store-cache")  # the service's on-disk store
@@ -121,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             peer.start()
             try:
-                for heavy in args.heavy or [2, 8]:
-                    figures = {"peer": peer.name, **workload(peer.url, heavy, args.seconds)}
+                for heavy, distinct in runs:
+                    run = workload(peer.url, heavy, args.seconds, distinct=distinct)
+                    figures = {"peer": peer.name, **run}
                     print(json.dumps(figures), file=sys.stderr)
                     results.append(figures)
                     time.sleep(12)  # the last heavy queries end (the time limit is 10 s)

@@ -146,9 +146,10 @@ def plot_scale(drugs: dict[str, Any], fairness: list[dict[str, Any]], path: Path
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     fig, (inproc, service, fair) = plt.subplots(
-        1, 3, figsize=(16, 5), gridspec_kw={"width_ratios": [3, 3, 1.4]}
+        1, 3, figsize=(16, 5), gridspec_kw={"width_ratios": [3, 3, 2]}
     )
     names = list(drugs["queries"])
     short = [name.removeprefix("cq-") for name in names]
@@ -168,14 +169,23 @@ def plot_scale(drugs: dict[str, Any], fairness: list[dict[str, Any]], path: Path
     service.set_yticks([s + 0.2 for s in spots], short, fontsize=7)
     service.invert_yaxis()
     service.set_xscale("log")
+    service.xaxis.set_minor_formatter(NullFormatter())
     service.set_xlabel("requests / s, 16 connections, a new drug and text each")
     service.set_title("through the service, no cache")
     service.legend(fontsize=7)
-    runs = [(f"{r['peer']}\n{r['heavy_clients']} heavy", r["light_p99_ms"]) for r in fairness]
-    fair.bar(range(len(runs)), [v for _, v in runs], color="#23395d")
-    fair.set_xticks(range(len(runs)), [label for label, _ in runs], fontsize=7)
-    fair.set_yscale("log")
-    fair.set_ylabel("light query p99 (ms)")
+    runs = [
+        (
+            f"{r['peer']}, {r['heavy_clients']} heavy"
+            + (",\na new text each" if r.get("distinct_heavy") else ""),
+            r["light_p99_ms"],
+        )
+        for r in fairness
+    ]
+    fair.barh(range(len(runs)), [v for _, v in runs], color="#23395d")
+    fair.set_yticks(range(len(runs)), [label for label, _ in runs], fontsize=7)
+    fair.invert_yaxis()
+    fair.set_xscale("log")
+    fair.set_xlabel("light query p99 (ms)")
     fair.set_title("fairness")
     fig.tight_layout()
     fig.savefig(path, dpi=110, metadata={"Software": None, "CreationDate": None})

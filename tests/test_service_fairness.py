@@ -144,6 +144,54 @@ def test_a_known_expensive_query_is_shed_before_it_starts_when_its_slots_have_a_
     asyncio.run(scenario())
 
 
+def test_a_client_whose_query_ran_long_counts_as_expensive_with_a_new_text() -> None:
+    """A client that sends a new expensive text each time gets the expensive slots only, not every worker."""
+
+    async def scenario() -> tuple[list[str], str]:
+        admission = _admission(workers=4, expensive_slots=1, per_client=4, slow_after=0.01)
+        gate = asyncio.Event()
+        started: list[str] = []
+
+        async def work(key: str) -> str:
+            started.append(key)
+            await gate.wait()
+            return key
+
+        def ask(client: str, key: str) -> asyncio.Task[str]:
+            return asyncio.create_task(admission.run(client, key, lambda _: work(key)))
+
+        first = ask("a", "heavy 1")
+        await asyncio.sleep(0.05)  # ran long: "a" is heavy, and its query holds the only expensive slot
+        second = ask("a", "heavy 2")  # a new text, but from "a": waits for the expensive slot
+        await asyncio.sleep(0)
+        with pytest.raises(TooManyRequestsError, match="this client's queries ran long lately") as refused:
+            await admission.run("a", "heavy 3", lambda _: work("heavy 3"))
+        other = ask("b", "new from b")  # another client's new text is not held back
+        for _ in range(3):  # every task has asked
+            await asyncio.sleep(0)
+        seen = list(started)
+        gate.set()
+        await asyncio.gather(first, second, other)
+        return seen, str(refused.value)
+
+    started, _ = asyncio.run(scenario())
+    assert started == ["heavy 1", "new from b"]
+
+
+def test_a_quick_answer_ends_a_clients_heavy_spell_and_so_does_time() -> None:
+    async def scenario() -> tuple[bool, bool, bool, bool]:
+        admission = _admission(workers=2, expensive_slots=1, per_client=2, slow_after=0.01, client_memory=0.2)
+        await admission.run("a", "heavy", lambda _: asyncio.sleep(0.05))  # ran long (by wall time here)
+        heavy_after_long = admission.is_heavy("a")
+        await admission.run("a", "quick", lambda _: asyncio.sleep(0))  # counted expensive, answered at once
+        heavy_after_quick, quick_is_cheap = admission.is_heavy("a"), admission.is_cheap("quick")
+        await admission.run("b", "heavy 2", lambda _: asyncio.sleep(0.05))
+        await asyncio.sleep(0.25)  # past client_memory
+        return heavy_after_long, heavy_after_quick, quick_is_cheap, admission.is_heavy("b")
+
+    assert asyncio.run(scenario()) == (True, False, True, False)
+
+
 def test_requests_with_an_unknown_key_wait_for_its_probe_and_are_shed_if_it_runs_long() -> None:
     async def scenario() -> tuple[list[str], list[str], list[str]]:
         admission = _admission(workers=4, expensive_slots=1, per_client=4, slow_after=0.01)

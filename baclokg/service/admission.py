@@ -2,7 +2,7 @@
 a client past its share is told to come back later.
 
 The pool has more workers than the machine has cores, so a slow query never holds the only worker a
-light one could use. Three rules decide who gets a free worker, and who is shed:
+light one could use. These rules decide who gets a free worker, and who is shed:
 
 - Turns: waiting requests are served one client at a time in rotation (not first come, first served),
   so a client that queues many requests delays only itself. A client may run ``per_client`` requests at
@@ -19,6 +19,10 @@ light one could use. Three rules decide who gets a free worker, and who is shed:
   remembered as cheap); an expensive one makes them expensive, so the cap applies to them and those past
   it are shed with 429 at once. Many clients sending the same unknown heavy query thus take one worker,
   not all of them, while the first one shows what it costs.
+- Clients: a client whose request ran past ``slow_after`` is heavy for ``client_memory`` seconds. Its
+  requests with a key not known to be cheap count as expensive from the start, so a client that sends a
+  new expensive text each time (which no key can remember) holds at most the expensive slots, not every
+  worker for ``slow_after`` each time. One of its requests answered within ``slow_after`` ends that.
 - Room: past ``max_waiting`` waiting requests in all, the service is full: ``503 Service Unavailable``.
 
 Both refusals carry Retry-After. A client is an IP address (see :func:`client_address`).
@@ -33,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +80,7 @@ class Admission:
         slow_after: float = 0.5,
         remember: int = 4096,
         retry_after: int = 1,
+        client_memory: float = 60.0,
     ) -> None:
         self.workers = workers
         self.expensive_slots = max(1, min(expensive_slots, workers))
@@ -87,6 +93,8 @@ class Admission:
         self._expensive_keys: OrderedDict[Hashable, None] = OrderedDict()
         self._cheap_keys: OrderedDict[Hashable, None] = OrderedDict()
         self._probing: set[Hashable] = set()  # keys whose probe runs now
+        self.client_memory = client_memory
+        self._heavy_clients: OrderedDict[str, float] = OrderedDict()  # client: when it last ran long
         self._clients: dict[str, _Client] = {}
         self._turns: deque[str] = deque()  # clients with waiting tickets, in rotation
         self._running = 0
@@ -113,6 +121,17 @@ class Admission:
     def is_cheap(self, key: Hashable) -> bool:
         """Whether a request with this key was answered within ``slow_after`` before (and never ran past)."""
         return key in self._cheap_keys
+
+    def is_heavy(self, client: str) -> bool:
+        """Whether a request of this client ran past ``slow_after`` within the last ``client_memory`` s."""
+        since = self._heavy_clients.get(client)
+        return since is not None and time.monotonic() - since < self.client_memory
+
+    def _mark_heavy(self, client: str) -> None:
+        self._heavy_clients[client] = time.monotonic()
+        self._heavy_clients.move_to_end(client)
+        while len(self._heavy_clients) > self._remember:
+            self._heavy_clients.popitem(last=False)
 
     def _note(self, keys: OrderedDict[Hashable, None], key: Hashable) -> None:
         keys[key] = None
@@ -156,8 +175,9 @@ class Admission:
         expensive by the CPU time that process spends on it (by wall time where the system does not
         tell).
         """
-        expensive = self.is_expensive(key)
-        ticket = self._admit(client, key, expensive)
+        by_client = not self.is_expensive(key) and not self.is_cheap(key) and self.is_heavy(client)
+        expensive = by_client or self.is_expensive(key)
+        ticket = self._admit(client, key, expensive, by_client)
         try:
             await ticket.granted
         except asyncio.CancelledError:  # the client went away while waiting
@@ -189,6 +209,7 @@ class Admission:
                     timer = loop.call_later(self.slow_after, check)
                     return
             self._mark_expensive(key)
+            self._mark_heavy(client)
             if self._running_expensive >= self.expensive_slots:
                 shed = True  # over the cap: stopped now rather than holding a worker to the time limit
                 task.cancel()
@@ -198,10 +219,13 @@ class Admission:
 
         if not expensive:
             timer = loop.call_later(self.slow_after, check)
+        began = time.monotonic()
         try:
             answer = await task
             if ticket.probe and not marked:
                 self._note(self._cheap_keys, key)
+            if by_client:  # counted expensive for its client's sake: did it run long itself?
+                self._judge(client, key, worker, time.monotonic() - began)
             return answer
         except asyncio.CancelledError:
             if not shed:
@@ -224,7 +248,23 @@ class Admission:
                 self._probing.discard(key)
             self._release(client, marked)
 
-    def _admit(self, client: str, key: Hashable, expensive: bool) -> _Ticket:
+    def _judge(self, client: str, key: Hashable, worker: list[tuple[int, float]], elapsed: float) -> None:
+        """After a heavy client's request counted expensive up front: remember what it really cost (by
+        its worker's CPU time, else by wall time); a quick one ends the client's heavy spell."""
+        used = elapsed
+        if worker:
+            pid, before = worker[0]
+            now = cpu_seconds(pid)
+            if now is not None:
+                used = now - before
+        if used < self.slow_after:
+            self._note(self._cheap_keys, key)
+            self._heavy_clients.pop(client, None)
+        else:
+            self._mark_expensive(key)
+            self._mark_heavy(client)
+
+    def _admit(self, client: str, key: Hashable, expensive: bool, by_client: bool = False) -> _Ticket:
         state = self._clients.setdefault(client, _Client())
         if state.running + len(state.waiting) >= self.per_client + self.per_client_queue:
             self.shed[429] += 1
@@ -235,9 +275,9 @@ class Admission:
             )
         if expensive and self._waiting_expensive >= self.expensive_slots:
             self.shed[429] += 1
+            why = "this client's queries ran long lately" if by_client else "this query ran long before"
             raise TooManyRequestsError(
-                "this query ran long before, and as many such queries are waiting as may run at once; "
-                "try again later",
+                f"{why}, and as many such queries are waiting as may run at once; try again later",
                 self.retry_after,
             )
         if self._waiting >= self.max_waiting:
