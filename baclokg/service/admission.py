@@ -206,7 +206,10 @@ class Admission:
                 pid, before = worker[0]
                 now = cpu_seconds(pid)
                 if now is not None and now - before < self.slow_after * 0.9:
-                    timer = loop.call_later(self.slow_after, check)
+                    # look again when it could first have used enough (a whole core until then), so a
+                    # query that shares a busy machine is found as soon as it has run long
+                    left = self.slow_after - (now - before)
+                    timer = loop.call_later(max(left, self.slow_after / 10), check)
                     return
             self._mark_expensive(key)
             self._mark_heavy(client)
