@@ -90,12 +90,13 @@ def _load(size: Size, report: Callable[[str, str, Any], None]) -> None:
 def _fairness(size: Size, report: Callable[[str, str, Any], None]) -> None:
     from bench.fairness import workload  # the workload issue 12 measured, shared with the benchmark
 
-    for heavy in (2, 8):
+    for heavy, distinct in ((2, False), (8, False), (8, True)):
         with _server() as server:  # the defaults: a fresh service for each, no heavy query left running
+            each = ", each heavy request a new text" if distinct else ""
             report(
-                f"Fairness: {heavy} heavy clients and a light one",
+                f"Fairness: {heavy} heavy clients and a light one{each}",
                 "fairness",
-                workload(server.url + "/sparql", heavy, size.fairness_seconds),
+                workload(server.url + "/sparql", heavy, size.fairness_seconds, distinct=distinct),
             )
 
 
