@@ -20,9 +20,10 @@ light one could use. These rules decide who gets a free worker, and who is shed:
   it are shed with 429 at once. Many clients sending the same unknown heavy query thus take one worker,
   not all of them, while the first one shows what it costs.
 - Clients: a client whose request ran past ``slow_after`` is heavy for ``client_memory`` seconds. Its
-  requests with a key not known to be cheap count as expensive from the start, so a client that sends a
-  new expensive text each time (which no key can remember) holds at most the expensive slots, not every
-  worker for ``slow_after`` each time. One of its requests answered within ``slow_after`` ends that.
+  requests with a key not known to be cheap are suspect: as many suspects may run at once, and wait, as
+  there are expensive slots (past that: 429), so clients that send a new expensive text each time (which
+  no key can remember) hold those few workers, not every worker for ``slow_after`` each time. A suspect
+  is otherwise timed like any request; one answered within ``slow_after`` ends its client's spell.
 - Room: past ``max_waiting`` waiting requests in all, the service is full: ``503 Service Unavailable``.
 
 Both refusals carry Retry-After. A client is an IP address (see :func:`client_address`).
@@ -62,6 +63,8 @@ class _Ticket:
     key: Hashable
     expensive: bool
     granted: asyncio.Future[None]
+    #: a request of a heavy client whose key is not known to be cheap (see the module's rules)
+    suspect: bool = False
     #: whether this request runs as the probe of its key (set when it is granted)
     probe: bool = False
 
@@ -99,6 +102,8 @@ class Admission:
         self._turns: deque[str] = deque()  # clients with waiting tickets, in rotation
         self._running = 0
         self._running_expensive = 0
+        self._running_suspect = 0
+        self._waiting_suspect = 0
         self._waiting = 0
         self._waiting_expensive = 0
         self.shed: dict[int, int] = {429: 0, 503: 0}
@@ -154,6 +159,7 @@ class Admission:
                     continue
                 state.waiting.remove(ticket)
                 self._waiting -= 1
+                self._waiting_suspect -= ticket.suspect
                 self.shed[429] += 1
                 if not ticket.granted.done():
                     ticket.granted.set_exception(
@@ -175,16 +181,16 @@ class Admission:
         expensive by the CPU time that process spends on it (by wall time where the system does not
         tell).
         """
-        by_client = not self.is_expensive(key) and not self.is_cheap(key) and self.is_heavy(client)
-        expensive = by_client or self.is_expensive(key)
-        ticket = self._admit(client, key, expensive, by_client)
+        expensive = self.is_expensive(key)
+        suspect = not expensive and not self.is_cheap(key) and self.is_heavy(client)
+        ticket = self._admit(client, key, expensive, suspect)
         try:
             await ticket.granted
         except asyncio.CancelledError:  # the client went away while waiting
             if not ticket.granted.done() or ticket.granted.cancelled():
                 self._withdraw(ticket)
             else:
-                self._release(ticket.client, ticket.expensive)
+                self._release(ticket.client, ticket.expensive, suspect)
             raise
         expensive = marked = ticket.expensive  # it may have become expensive while it waited
         shed = False
@@ -222,13 +228,12 @@ class Admission:
 
         if not expensive:
             timer = loop.call_later(self.slow_after, check)
-        began = time.monotonic()
         try:
             answer = await task
             if ticket.probe and not marked:
                 self._note(self._cheap_keys, key)
-            if by_client:  # counted expensive for its client's sake: did it run long itself?
-                self._judge(client, key, worker, time.monotonic() - began)
+            if suspect and not marked:  # answered within slow_after: its client is heavy no more
+                self._heavy_clients.pop(client, None)
             return answer
         except asyncio.CancelledError:
             if not shed:
@@ -249,25 +254,9 @@ class Admission:
                 timer.cancel()
             if ticket.probe:
                 self._probing.discard(key)
-            self._release(client, marked)
+            self._release(client, marked, suspect)
 
-    def _judge(self, client: str, key: Hashable, worker: list[tuple[int, float]], elapsed: float) -> None:
-        """After a heavy client's request counted expensive up front: remember what it really cost (by
-        its worker's CPU time, else by wall time); a quick one ends the client's heavy spell."""
-        used = elapsed
-        if worker:
-            pid, before = worker[0]
-            now = cpu_seconds(pid)
-            if now is not None:
-                used = now - before
-        if used < self.slow_after:
-            self._note(self._cheap_keys, key)
-            self._heavy_clients.pop(client, None)
-        else:
-            self._mark_expensive(key)
-            self._mark_heavy(client)
-
-    def _admit(self, client: str, key: Hashable, expensive: bool, by_client: bool = False) -> _Ticket:
+    def _admit(self, client: str, key: Hashable, expensive: bool, suspect: bool = False) -> _Ticket:
         state = self._clients.setdefault(client, _Client())
         if state.running + len(state.waiting) >= self.per_client + self.per_client_queue:
             self.shed[429] += 1
@@ -276,9 +265,11 @@ class Admission:
                 "waiting; wait for their answers",
                 self.retry_after,
             )
-        if expensive and self._waiting_expensive >= self.expensive_slots:
+        if (expensive and self._waiting_expensive >= self.expensive_slots) or (
+            suspect and self._waiting_suspect >= self.expensive_slots
+        ):
             self.shed[429] += 1
-            why = "this client's queries ran long lately" if by_client else "this query ran long before"
+            why = "this client's queries ran long lately" if suspect else "this query ran long before"
             raise TooManyRequestsError(
                 f"{why}, and as many such queries are waiting as may run at once; try again later",
                 self.retry_after,
@@ -288,10 +279,11 @@ class Admission:
             raise ServiceBusyError(
                 f"the service is full ({self._waiting} requests waiting)", self.retry_after
             )
-        ticket = _Ticket(client, key, expensive, asyncio.get_running_loop().create_future())
+        ticket = _Ticket(client, key, expensive, asyncio.get_running_loop().create_future(), suspect)
         state.waiting.append(ticket)
         self._waiting += 1
         self._waiting_expensive += expensive
+        self._waiting_suspect += suspect
         if len(state.waiting) == 1:
             self._turns.append(client)
         self._dispatch()
@@ -303,11 +295,13 @@ class Admission:
             state.waiting.remove(ticket)
             self._waiting -= 1
             self._waiting_expensive -= ticket.expensive
+            self._waiting_suspect -= ticket.suspect
         self._forget(ticket.client)
 
-    def _release(self, client: str, expensive: bool) -> None:
+    def _release(self, client: str, expensive: bool, suspect: bool = False) -> None:
         self._running -= 1
         self._running_expensive -= expensive
+        self._running_suspect -= suspect
         self._clients[client].running -= 1
         self._forget(client)
         self._dispatch()
@@ -331,12 +325,15 @@ class Admission:
                 gone = state.waiting.popleft()
                 self._waiting -= 1
                 self._waiting_expensive -= gone.expensive
+                self._waiting_suspect -= gone.suspect
             if not state.waiting or state.running >= self.per_client:
                 if not state.waiting:
                     self._turns.remove(client)
                 continue
             ticket = state.waiting[0]
             if ticket.expensive and self._running_expensive >= self.expensive_slots:
+                continue
+            if ticket.suspect and self._running_suspect >= self.expensive_slots:
                 continue
             unknown = not ticket.expensive and ticket.key not in self._cheap_keys
             if unknown and ticket.key in self._probing:
@@ -347,9 +344,11 @@ class Admission:
             state.waiting.popleft()
             self._waiting -= 1
             self._waiting_expensive -= ticket.expensive
+            self._waiting_suspect -= ticket.suspect
             state.running += 1
             self._running += 1
             self._running_expensive += ticket.expensive
+            self._running_suspect += ticket.suspect
             if not state.waiting:
                 self._turns.remove(client)
             ticket.granted.set_result(None)
