@@ -181,6 +181,23 @@ def test_a_client_whose_query_ran_long_gets_the_suspect_slots_for_new_texts() ->
     assert started == ["heavy 1", "new 1", "new from b"]
 
 
+def test_a_suspect_that_runs_long_leaves_the_suspect_lane_to_the_next() -> None:
+    """A heavy client's slow query, once it holds an expensive slot, does not hold its quick one back."""
+
+    async def scenario() -> str:
+        admission = _admission(workers=2, expensive_slots=1, per_client=2, slow_after=0.01)
+        await admission.run("a", "heavy", lambda _: asyncio.sleep(0.05))  # "a" is heavy from now on
+        gate = asyncio.Event()
+        slow = asyncio.create_task(admission.run("a", "slow", lambda _: gate.wait()))
+        await asyncio.sleep(0.05)  # a suspect that ran long: it now holds the expensive slot
+        quick = await asyncio.wait_for(admission.run("a", "quick", lambda _: asyncio.sleep(0, "quick")), 1)
+        gate.set()
+        await slow
+        return quick
+
+    assert asyncio.run(scenario()) == "quick"
+
+
 def test_a_quick_answer_ends_a_clients_heavy_spell_and_so_does_time() -> None:
     async def scenario() -> tuple[bool, bool, bool, bool]:
         admission = _admission(workers=2, expensive_slots=1, per_client=2, slow_after=0.01, client_memory=0.2)

@@ -206,8 +206,10 @@ class Admission:
         loop = asyncio.get_running_loop()
         timer: asyncio.TimerHandle | None = None
 
+        in_lane = suspect  # whether it holds a suspect slot
+
         def check() -> None:
-            nonlocal marked, shed, timer
+            nonlocal marked, shed, timer, in_lane
             if worker:  # expensive by the CPU time it used, so a busy machine makes nothing look expensive
                 pid, before = worker[0]
                 now = cpu_seconds(pid)
@@ -225,6 +227,10 @@ class Admission:
                 return
             marked = True
             self._running_expensive += 1
+            if in_lane:  # it holds an expensive slot now: its suspect slot goes to the next suspect
+                in_lane = False
+                self._running_suspect -= 1
+                self._dispatch()
 
         if not expensive:
             timer = loop.call_later(self.slow_after, check)
@@ -254,7 +260,7 @@ class Admission:
                 timer.cancel()
             if ticket.probe:
                 self._probing.discard(key)
-            self._release(client, marked, suspect)
+            self._release(client, marked, in_lane)
 
     def _admit(self, client: str, key: Hashable, expensive: bool, suspect: bool = False) -> _Ticket:
         state = self._clients.setdefault(client, _Client())
